@@ -1,0 +1,260 @@
+/**
+ * The deployer's configuration, read once from the function's environment when the module loads.
+ * Anything missing or malformed throws a `ConfigurationError` naming the variable, so a bad deployment
+ * fails at its first invocation with a clear message instead of answering requests wrongly.
+ */
+import { ConfigurationError } from './errors.ts';
+
+/** Names of the environment variables the handler reads. The construct and the local server set them. */
+export const ENV = {
+  instanceId: 'CONNECT_INSTANCE_ID',
+  contactFlowId: 'CONNECT_CONTACT_FLOW_ID',
+  allowedContactFlowIds: 'CONNECT_ALLOWED_CONTACT_FLOW_IDS',
+  region: 'CONNECT_REGION',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  allowedAttributeKeys: 'ALLOWED_ATTRIBUTE_KEYS',
+  serverAttributes: 'SERVER_ATTRIBUTES',
+  maxChatDurationMinutes: 'MAX_CHAT_DURATION_MINUTES',
+  allowPersistentChat: 'ALLOW_PERSISTENT_CHAT',
+  allowRelatedContact: 'ALLOW_RELATED_CONTACT',
+  allowCustomerId: 'ALLOW_CUSTOMER_ID',
+  allowSegmentAttributes: 'ALLOW_SEGMENT_ATTRIBUTES',
+  defaultDisplayName: 'DEFAULT_DISPLAY_NAME',
+  attachmentsEnabled: 'ATTACHMENTS_ENABLED',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  retryBudgetMs: 'CONNECT_RETRY_BUDGET_MS',
+  attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
+  retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
+  maxAttempts: 'CONNECT_MAX_ATTEMPTS',
+} as const;
+
+/** Connect's own bounds on ChatDurationInMinutes. */
+export const CHAT_DURATION_MINUTES = { min: 60, max: 10_080, connectDefault: 1_500 } as const;
+
+/** API Gateway REST APIs end every integration at 29 seconds. */
+export const API_GATEWAY_TIMEOUT_MS = 29_000;
+
+export const DEFAULTS = {
+  maxChatDurationMinutes: CHAT_DURATION_MINUTES.connectDefault,
+  maxBodyBytes: 128 * 1024,
+  retryBudgetMs: 25_000,
+  attemptTimeoutMs: 3_000,
+  retryBaseDelayMs: 1_000,
+  maxAttempts: 8,
+} as const;
+
+/** `'*'` allows every origin; otherwise the exact, normalized origins that may call from a browser. */
+export type AllowedOrigins = '*' | ReadonlySet<string>;
+
+export interface RetrySettings {
+  /** Longest time the handler spends on Connect for one request, retries included. */
+  readonly budgetMs: number;
+  /** Longest a single StartChatContact call may take before it is abandoned and retried. */
+  readonly attemptTimeoutMs: number;
+  /** Upper bound of the first retry's random delay. */
+  readonly baseDelayMs: number;
+  /** Most StartChatContact calls for one request. */
+  readonly maxAttempts: number;
+}
+
+export interface HandlerConfig {
+  readonly instanceId: string;
+  /** The flow used when the request names none. */
+  readonly contactFlowId: string;
+  /** Every flow a request may name: the default flow and the extra allowed ones. */
+  readonly allowedContactFlowIds: ReadonlySet<string>;
+  /** The region of the Connect instance, when it differs from the function's own. */
+  readonly region: string | undefined;
+  readonly allowedOrigins: AllowedOrigins;
+  /** Attribute keys a client may set; empty means clients may set none. */
+  readonly allowedAttributeKeys: ReadonlySet<string>;
+  /** Attributes the server adds to every chat; they win over the client's. */
+  readonly serverAttributes: Readonly<Record<string, string>>;
+  readonly maxChatDurationMinutes: number;
+  readonly allowPersistentChat: boolean;
+  readonly allowRelatedContact: boolean;
+  readonly allowCustomerId: boolean;
+  readonly allowSegmentAttributes: boolean;
+  /** Used when a request has no display name; without it the display name is required. */
+  readonly defaultDisplayName: string | undefined;
+  readonly attachmentsEnabled: boolean;
+  readonly maxBodyBytes: number;
+  readonly retry: RetrySettings;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(env: Env, name: string, hint: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigurationError(name, `is required: ${hint}`);
+  return value;
+}
+
+function id(name: string, value: string, what: string): string {
+  if (value.startsWith('arn:')) {
+    throw new ConfigurationError(name, `must be the ${what} ID, not an ARN (got "${value}")`);
+  }
+  if (!ID_PATTERN.test(value)) {
+    throw new ConfigurationError(name, `must be a ${what} ID of 1-100 letters, digits, "-" or "_" (got "${value}")`);
+  }
+  return value;
+}
+
+/** A comma-separated list; blanks between commas are ignored. */
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function flag(env: Env, name: string): boolean {
+  const value = optional(env, name)?.toLowerCase();
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ConfigurationError(name, `must be "true" or "false" (got "${env[name]}")`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/**
+ * Normalizes an origin the way browsers serialize the `Origin` header: lower-case scheme and host, no
+ * default port, no path. Returns undefined for anything that is not an http(s) origin.
+ */
+export function normalizeOrigin(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined;
+  const url = new URL(origin);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
+  if (url.pathname !== '/' && url.pathname !== '') return undefined;
+  return url.origin;
+}
+
+function allowedOrigins(env: Env): AllowedOrigins {
+  const name = ENV.allowedOrigins;
+  if (env[name] === undefined) {
+    throw new ConfigurationError(
+      name,
+      'is required: a comma-separated list of origins such as "https://www.example.com", "*" for any, or empty for none',
+    );
+  }
+  const items = list(env, name);
+  if (items.includes('*')) {
+    if (items.length > 1) throw new ConfigurationError(name, `must be "*" alone or a list of origins (got "${env[name]}")`);
+    return '*';
+  }
+  const origins = new Set<string>();
+  for (const item of items) {
+    const origin = normalizeOrigin(item);
+    if (origin === undefined) {
+      throw new ConfigurationError(name, `has "${item}", which is not an origin like "https://www.example.com"`);
+    }
+    origins.add(origin);
+  }
+  return origins;
+}
+
+function serverAttributes(env: Env): Record<string, string> {
+  const name = ENV.serverAttributes;
+  const raw = optional(env, name);
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(name, 'must be a JSON object of string values');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigurationError(name, 'must be a JSON object of string values');
+  }
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!ATTRIBUTE_KEY_PATTERN.test(key)) {
+      throw new ConfigurationError(name, `has the key "${key}"; keys may hold only letters, digits, "-" and "_"`);
+    }
+    if (typeof value !== 'string') throw new ConfigurationError(name, `has a non-string value for "${key}"`);
+    attributes[key] = value;
+  }
+  return attributes;
+}
+
+/** Reads and checks the whole configuration. Throws `ConfigurationError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): HandlerConfig {
+  const instanceId = id(
+    ENV.instanceId,
+    required(env, ENV.instanceId, 'the ID of the Amazon Connect instance'),
+    'Amazon Connect instance',
+  );
+  const contactFlowId = id(
+    ENV.contactFlowId,
+    required(env, ENV.contactFlowId, 'the ID of the contact flow that chats start in'),
+    'contact flow',
+  );
+  const allowedContactFlowIds = new Set([
+    contactFlowId,
+    ...list(env, ENV.allowedContactFlowIds).map((flow) => id(ENV.allowedContactFlowIds, flow, 'contact flow')),
+  ]);
+
+  const allowedAttributeKeys = new Set(list(env, ENV.allowedAttributeKeys));
+  for (const key of allowedAttributeKeys) {
+    if (!ATTRIBUTE_KEY_PATTERN.test(key)) {
+      throw new ConfigurationError(
+        ENV.allowedAttributeKeys,
+        `has the key "${key}"; keys may hold only letters, digits, "-" and "_"`,
+      );
+    }
+  }
+
+  const defaultDisplayName = optional(env, ENV.defaultDisplayName);
+  if (defaultDisplayName !== undefined && [...defaultDisplayName].length > 256) {
+    throw new ConfigurationError(ENV.defaultDisplayName, 'must be at most 256 characters');
+  }
+
+  const retry: RetrySettings = {
+    budgetMs: integer(env, ENV.retryBudgetMs, DEFAULTS.retryBudgetMs, 1_000, API_GATEWAY_TIMEOUT_MS),
+    attemptTimeoutMs: integer(env, ENV.attemptTimeoutMs, DEFAULTS.attemptTimeoutMs, 100, API_GATEWAY_TIMEOUT_MS),
+    baseDelayMs: integer(env, ENV.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, 1, 10_000),
+    maxAttempts: integer(env, ENV.maxAttempts, DEFAULTS.maxAttempts, 1, 20),
+  };
+
+  return {
+    instanceId,
+    contactFlowId,
+    allowedContactFlowIds,
+    region: optional(env, ENV.region),
+    allowedOrigins: allowedOrigins(env),
+    allowedAttributeKeys,
+    serverAttributes: serverAttributes(env),
+    maxChatDurationMinutes: integer(
+      env,
+      ENV.maxChatDurationMinutes,
+      DEFAULTS.maxChatDurationMinutes,
+      CHAT_DURATION_MINUTES.min,
+      CHAT_DURATION_MINUTES.max,
+    ),
+    allowPersistentChat: flag(env, ENV.allowPersistentChat),
+    allowRelatedContact: flag(env, ENV.allowRelatedContact),
+    allowCustomerId: flag(env, ENV.allowCustomerId),
+    allowSegmentAttributes: flag(env, ENV.allowSegmentAttributes),
+    defaultDisplayName,
+    attachmentsEnabled: flag(env, ENV.attachmentsEnabled),
+    maxBodyBytes: integer(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes, 1_024, 10 * 1024 * 1024),
+    retry,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The response envelopes of the HTTP contract: `{ success: true, data }` and
+ * `{ success: false, error: { code, message, details?, requestId } }`, always JSON and never cached.
+ */
+import type { StartChatContactCommandOutput } from '@aws-sdk/client-connect';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { FieldIssue } from './errors.ts';
+
+/** Feature flags the hosted communications widget reads from `data.featurePermissions`. */
+export interface FeaturePermissions {
+  readonly MESSAGING_MARKDOWN: boolean;
+  readonly ATTACHMENTS: boolean;
+}
+
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: readonly FieldIssue[];
+  readonly requestId: string | undefined;
+}
+
+const BASE_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  // The answer holds a participant token: no cache may keep it.
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResult {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function successResponse(
+  output: StartChatContactCommandOutput,
+  featurePermissions: FeaturePermissions,
+): APIGatewayProxyResult {
+  const startChatResult = {
+    ContactId: output.ContactId,
+    ParticipantId: output.ParticipantId,
+    ParticipantToken: output.ParticipantToken,
+    ...(output.ContinuedFromContactId !== undefined && { ContinuedFromContactId: output.ContinuedFromContactId }),
+  };
+  return jsonResponse(200, { success: true, data: { startChatResult, featurePermissions } });
+}
+
+export function errorResponse(
+  statusCode: number,
+  error: ErrorBody,
+  retryAfterSeconds?: number,
+): APIGatewayProxyResult {
+  const body = {
+    code: error.code,
+    message: error.message,
+    ...(error.details !== undefined && error.details.length > 0 && { details: error.details }),
+    requestId: error.requestId,
+  };
+  return jsonResponse(
+    statusCode,
+    { success: false, error: body },
+    retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+  );
+}

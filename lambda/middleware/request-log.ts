@@ -1,0 +1,73 @@
+/**
+ * One log line per request, written when the answer is ready: outcome, status, error code, attempts,
+ * latency, and the Connect request id and ContactId that the handler appended to the logger. Never the
+ * body, headers, display name, attributes, message, customer id or participant token. An unexpected
+ * error is logged by name and stack frames only: its message may quote request data.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ConnectCallError, HttpError } from '../errors.ts';
+
+export interface RequestLogOptions {
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, never, { startedAt?: number }>;
+
+export type Outcome = 'started' | 'rejected' | 'throttled' | 'capacity_exceeded' | 'upstream_failed' | 'internal_error';
+
+export function outcomeOf(statusCode: number): Outcome {
+  if (statusCode < 400) return 'started';
+  if (statusCode === 429) return 'throttled';
+  if (statusCode === 503) return 'capacity_exceeded';
+  if (statusCode === 500) return 'internal_error';
+  if (statusCode >= 500) return 'upstream_failed';
+  return 'rejected';
+}
+
+/** The stack without its first line, which repeats the message. */
+function stackFrames(error: Error): string | undefined {
+  return error.stack?.split('\n').slice(1).map((line) => line.trim()).join(' | ');
+}
+
+function errorFields(error: unknown): Record<string, unknown> {
+  if (error === undefined || error === null) return {};
+  if (error instanceof ConnectCallError) {
+    return {
+      errorCode: error.code,
+      attempts: error.attempts,
+      connectRequestId: error.connectRequestId,
+      connectError: error.connectErrorName,
+    };
+  }
+  if (error instanceof HttpError) return { errorCode: error.code };
+  if (error instanceof Error) return { errorName: error.name, errorStack: stackFrames(error) };
+  return { errorName: typeof error };
+}
+
+export function requestLog(options: RequestLogOptions): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const now = options.now ?? Date.now;
+  const write = (request: Request): void => {
+    const statusCode = request.response?.statusCode ?? 500;
+    const fields = {
+      outcome: outcomeOf(statusCode),
+      statusCode,
+      latencyMs: now() - (request.internal.startedAt ?? now()),
+      apiRequestId: request.event?.requestContext?.requestId,
+      ...errorFields(request.error),
+    };
+    if (statusCode === 429 || statusCode === 503) options.logger.warn('chat start refused for capacity', fields);
+    else if (statusCode >= 500) options.logger.error('chat start failed', fields);
+    else if (statusCode >= 400) options.logger.info('chat start rejected', fields);
+    else options.logger.info('chat started', fields);
+  };
+  return {
+    before: (request) => {
+      (request as Request).internal.startedAt = now();
+    },
+    after: (request) => write(request as Request),
+    onError: (request) => write(request as Request),
+  };
+}

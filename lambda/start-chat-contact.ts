@@ -1,0 +1,70 @@
+/**
+ * The Lambda entry: `handler` takes an API Gateway REST proxy event, validates it, starts the chat in
+ * Amazon Connect with safe retries, and answers with the HTTP contract. Configuration, logger and Connect
+ * client are created once per container, when this module loads.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { loadConfig } from './config.ts';
+import { DeadlineExceededError } from './errors.ts';
+import { createConnectClient } from './connect-client.ts';
+import { requestDeadline } from './deadline.ts';
+import { type FeaturePermissions, successResponse } from './http-response.ts';
+import { logger } from './logger.ts';
+import { cors } from './middleware/cors.ts';
+import { errorResponse } from './middleware/error-response.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { readJsonObjectBody } from './request-body.ts';
+import { createRequestSchema } from './request-schema.ts';
+import { buildStartChatInput } from './start-chat-input.ts';
+import { startChatWithRetry } from './start-chat-with-retry.ts';
+
+const config = loadConfig();
+const schema = createRequestSchema(config);
+const connect = createConnectClient(config.region);
+const featurePermissions: FeaturePermissions = { MESSAGING_MARKDOWN: true, ATTACHMENTS: config.attachmentsEnabled };
+
+/** Time kept back before the Lambda timeout for middy to answer if the handler has not. */
+const EARLY_TIMEOUT_MS = 200;
+
+async function startChatContact(
+  event: APIGatewayProxyEvent,
+  context: Context,
+  { signal }: { signal: AbortSignal },
+): Promise<APIGatewayProxyResult> {
+  const body = readJsonObjectBody(event, config.maxBodyBytes);
+  const input = buildStartChatInput(body, event, config, schema);
+  const result = await startChatWithRetry(connect, input, {
+    ...config.retry,
+    deadline: requestDeadline(event, context, config.retry.budgetMs, Date.now()),
+    signal,
+    onRetry: ({ attempt, delayMs, kind, errorName, httpStatus, requestId }) =>
+      logger.debug('Connect attempt failed; retrying', {
+        attempt,
+        delayMs,
+        kind,
+        connectError: errorName,
+        httpStatus,
+        connectRequestId: requestId,
+      }),
+  });
+  logger.appendKeys({
+    attempts: result.attempts,
+    connectRequestId: result.connectRequestId,
+    contactId: result.output.ContactId,
+  });
+  return successResponse(result.output, featurePermissions);
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({
+  timeoutEarlyInMillis: EARLY_TIMEOUT_MS,
+  timeoutEarlyResponse: () => {
+    throw new DeadlineExceededError();
+  },
+})
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  .use(requestLog({ logger }))
+  .use(cors({ allowedOrigins: config.allowedOrigins }))
+  .use(errorResponse())
+  .handler(startChatContact);

@@ -1,0 +1,115 @@
+/**
+ * Turns a request into the StartChatContact input: validates the body against the schema and the
+ * deployer's policy, then fixes what the server decides: the instance, the flow, server attributes, the
+ * default display name and the one ClientToken that every attempt will reuse.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StartChatContactCommandInput } from '@aws-sdk/client-connect';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import * as v from 'valibot';
+import type { HandlerConfig } from './config.ts';
+import { type FieldIssue, RequestValidationError } from './errors.ts';
+import { getHeader } from './http-headers.ts';
+import { LIMITS, type RequestSchema, attributesBytes, codePointLength, isPlainObject } from './request-schema.ts';
+
+/** Names that could reach an object's prototype; refused anywhere in the body. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** At most this many problems are listed; the rest are counted in one last entry. */
+export const MAX_DETAILS = 25;
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** Every reserved key in the body, found without recursion so deep nesting cannot overflow the stack. */
+function reservedKeyIssues(body: Record<string, unknown>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const pending: Array<{ value: unknown; path: string }> = [{ value: body, path: '' }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key of Object.keys(value)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (RESERVED_KEYS.has(key)) issues.push({ field, message: 'is a reserved name and is not accepted' });
+      else pending.push({ value: (value as Record<string, unknown>)[key], path: field });
+    }
+  }
+  return issues;
+}
+
+function schemaIssues(issues: readonly v.BaseIssue<unknown>[]): FieldIssue[] {
+  return issues.map((issue) => ({ field: v.getDotPath(issue) ?? 'body', message: issue.message }));
+}
+
+function idempotencyHeaderIssues(header: string | undefined, bodyToken: unknown): FieldIssue[] {
+  if (header === undefined) return [];
+  const length = codePointLength(header);
+  if (length < 1 || length > LIMITS.clientTokenChars || !header.isWellFormed()) {
+    return [{ field: IDEMPOTENCY_HEADER, message: `must be 1-${LIMITS.clientTokenChars} characters` }];
+  }
+  if (typeof bodyToken === 'string' && bodyToken !== header) {
+    return [{ field: 'ClientToken', message: `must equal the ${IDEMPOTENCY_HEADER} header when both are sent` }];
+  }
+  return [];
+}
+
+/** Removes repeated problems and caps the list, so a hostile body cannot make a huge answer. */
+function capDetails(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  const unique = issues.filter((issue) => {
+    const key = `${issue.field}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length <= MAX_DETAILS) return unique;
+  const listed = unique.slice(0, MAX_DETAILS - 1);
+  listed.push({ field: 'body', message: `has ${unique.length - listed.length} more problems not listed` });
+  return listed;
+}
+
+/** Validates the body and builds the StartChatContact input, or throws `RequestValidationError`. */
+export function buildStartChatInput(
+  body: Record<string, unknown>,
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
+  config: HandlerConfig,
+  schema: RequestSchema,
+): StartChatContactCommandInput {
+  const headerToken = getHeader(event, IDEMPOTENCY_HEADER);
+  const issues = [...reservedKeyIssues(body), ...idempotencyHeaderIssues(headerToken, body.ClientToken)];
+  const result = v.safeParse(schema, body, { abortEarly: false });
+  if (!result.success) issues.push(...schemaIssues(result.issues));
+  if (issues.length > 0 || !result.success) throw new RequestValidationError(capDetails(issues));
+
+  const request = result.output;
+  const attributes = { ...request.Attributes, ...config.serverAttributes };
+  if (attributesBytes(attributes) > LIMITS.attributesBytes) {
+    throw new RequestValidationError([
+      {
+        field: 'Attributes',
+        message: `together with the attributes this endpoint adds, must total at most ${LIMITS.attributesBytes} UTF-8 bytes`,
+      },
+    ]);
+  }
+  const displayName = request.ParticipantDetails?.DisplayName ?? config.defaultDisplayName;
+
+  return {
+    InstanceId: config.instanceId,
+    ContactFlowId: request.ContactFlowId ?? config.contactFlowId,
+    ParticipantDetails: { DisplayName: displayName },
+    ...(Object.keys(attributes).length > 0 && { Attributes: attributes }),
+    ...(request.InitialMessage !== undefined && { InitialMessage: request.InitialMessage }),
+    ...(request.ChatDurationInMinutes !== undefined && { ChatDurationInMinutes: request.ChatDurationInMinutes }),
+    ...(request.SupportedMessagingContentTypes !== undefined && {
+      SupportedMessagingContentTypes: request.SupportedMessagingContentTypes,
+    }),
+    ...(isPlainObject(request.PersistentChat) && { PersistentChat: request.PersistentChat }),
+    ...(typeof request.RelatedContactId === 'string' && { RelatedContactId: request.RelatedContactId }),
+    ...(typeof request.CustomerId === 'string' && { CustomerId: request.CustomerId }),
+    ...(isPlainObject(request.SegmentAttributes) && { SegmentAttributes: request.SegmentAttributes }),
+    ...(request.ParticipantConfiguration?.ResponseMode !== undefined && {
+      ParticipantConfiguration: { ResponseMode: request.ParticipantConfiguration.ResponseMode },
+    }),
+    ...(request.DisconnectOnCustomerExit !== undefined && { DisconnectOnCustomerExit: request.DisconnectOnCustomerExit }),
+    ClientToken: request.ClientToken ?? headerToken ?? randomUUID(),
+  };
+}

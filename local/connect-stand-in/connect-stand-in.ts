@@ -1,0 +1,318 @@
+/**
+ * A local stand-in for Amazon Connect's StartChatContact that speaks the real REST-JSON wire protocol, so
+ * the real AWS SDK can call it through `AWS_ENDPOINT_URL_CONNECT`:
+ *
+ * - `PUT /contact/chat` answers `{ContactId, ParticipantId, ParticipantToken, ContinuedFromContactId?}` with
+ *   an `x-amzn-RequestId`; errors carry `x-amzn-ErrorType: Name:...` and a `{"Message"}` body.
+ * - `POST /contact/stop` (StopContact) ends a chat and frees its place in the concurrent-chat quota.
+ * - The real quotas' shape: a token bucket (5 requests/s, burst 8) answering 429 `TooManyRequestsException`,
+ *   and a concurrent-chat quota answering 429 `LimitExceededException`.
+ * - `ClientToken` idempotency: the same token returns the same contact and takes no second quota place.
+ * - Scriptable faults for tests: a queue of outcomes (a named error, a delay, a hang, a connection reset)
+ *   consumed one per call before normal handling.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TokenBucket } from './token-bucket.ts';
+
+/** HTTP status of each error name the stand-in can send, as Amazon Connect sends them. */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  InvalidRequestException: 400,
+  InvalidParameterException: 400,
+  SerializationException: 400,
+  AccessDeniedException: 403,
+  MissingAuthenticationTokenException: 403,
+  ResourceNotFoundException: 404,
+  UnknownOperationException: 404,
+  TooManyRequestsException: 429,
+  ThrottlingException: 429,
+  LimitExceededException: 429,
+  InternalServiceException: 500,
+  ServiceUnavailableException: 503,
+};
+
+/** One scripted outcome, used in place of normal handling for one call. */
+export type ScriptedOutcome =
+  | { readonly error: string; readonly status?: number; readonly message?: string; readonly delayMs?: number }
+  | { readonly delayMs: number }
+  | { readonly hang: true }
+  | { readonly reset: true; readonly delayMs?: number }
+  | { readonly succeed: true; readonly delayMs?: number };
+
+/** A call the stand-in received, for tests to inspect. */
+export interface RecordedCall {
+  readonly operation: 'StartChatContact' | 'StopContact' | 'Unknown';
+  readonly receivedAt: number;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Record<string, unknown> | undefined;
+  /** The status answered, or 'hang' / 'reset'. */
+  outcome: number | 'hang' | 'reset';
+  readonly requestId: string;
+}
+
+export interface ConnectStandInOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  readonly host?: string;
+  /** Requests a second; `false` turns rate throttling off. @default 5 */
+  readonly ratePerSecond?: number | false;
+  /** @default 8 */
+  readonly burst?: number;
+  /** Error name of rate throttling. @default 'TooManyRequestsException' */
+  readonly throttlingErrorName?: 'TooManyRequestsException' | 'ThrottlingException';
+  /** Concurrent active chats per instance. @default 500 */
+  readonly maxConcurrentChats?: number;
+  /** Instance ids that exist; others get ResourceNotFoundException. @default any */
+  readonly instanceIds?: readonly string[];
+  /** Contact flow ids that exist; others get ResourceNotFoundException. @default any */
+  readonly contactFlowIds?: readonly string[];
+  /** Makes each participant token. @default 400 random base64url characters */
+  readonly participantToken?: () => string;
+  /** Require a SigV4 `Authorization` header, as AWS does. @default true */
+  readonly requireSignature?: boolean;
+  /** Delay before every normal answer, in ms. @default 0 */
+  readonly latencyMs?: number;
+}
+
+interface ChatRecord {
+  readonly response: Record<string, string>;
+  active: boolean;
+}
+
+export interface ConnectStandIn {
+  /** Base URL for `AWS_ENDPOINT_URL_CONNECT`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every call received, in order. */
+  readonly calls: RecordedCall[];
+  /** StartChatContact calls only. */
+  startChatCalls(): RecordedCall[];
+  /** Queues outcomes for the next calls, one per call. */
+  script(...outcomes: ScriptedOutcome[]): void;
+  /** Active chats now. */
+  activeChats(): number;
+  /** Ends every active chat, freeing the concurrent-chat quota. */
+  endAllChats(): void;
+  /** Clears calls, script, chats and tokens, as a fresh stand-in. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  ratePerSecond: 5,
+  burst: 8,
+  throttlingErrorName: 'TooManyRequestsException',
+  maxConcurrentChats: 500,
+  requireSignature: true,
+  latencyMs: 0,
+} as const;
+
+const ERROR_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazonaws.connect/';
+
+function defaultParticipantToken(): string {
+  return randomBytes(300).toString('base64url');
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Connect's own checks on the fields it requires; returns the error message, or undefined. */
+function invalidParameter(body: Record<string, unknown>): string | undefined {
+  if (typeof body.InstanceId !== 'string' || body.InstanceId.length < 1 || body.InstanceId.length > 100) {
+    return 'InstanceId is required';
+  }
+  if (typeof body.ContactFlowId !== 'string' || body.ContactFlowId.length < 1 || body.ContactFlowId.length > 500) {
+    return 'ContactFlowId is required';
+  }
+  const details = body.ParticipantDetails;
+  const name = isObject(details) ? details.DisplayName : undefined;
+  if (typeof name !== 'string' || [...name].length < 1 || [...name].length > 256) {
+    return 'ParticipantDetails.DisplayName must be 1-256 characters';
+  }
+  if (typeof body.ClientToken === 'string' && body.ClientToken.length > 500) return 'ClientToken is too long';
+  return undefined;
+}
+
+export async function startConnectStandIn(options: ConnectStandInOptions = {}): Promise<ConnectStandIn> {
+  const settings = { ...DEFAULTS, ...options };
+  const makeToken = options.participantToken ?? defaultParticipantToken;
+  const makeBucket = () =>
+    settings.ratePerSecond === false
+      ? undefined
+      : new TokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.burst });
+
+  let bucket = makeBucket();
+  const calls: RecordedCall[] = [];
+  const scripted: ScriptedOutcome[] = [];
+  const chatsByToken = new Map<string, ChatRecord>();
+  const chatsById = new Map<string, ChatRecord>();
+  const hanging = new Set<ServerResponse>();
+
+  const activeChats = () => [...chatsById.values()].filter((chat) => chat.active).length;
+
+  function send(response: ServerResponse, call: RecordedCall, status: number, body: unknown): void {
+    call.outcome = status;
+    const payload = JSON.stringify(body);
+    response.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(payload),
+      'x-amzn-RequestId': call.requestId,
+    });
+    response.end(payload);
+  }
+
+  function sendError(response: ServerResponse, call: RecordedCall, name: string, message: string, status?: number): void {
+    call.outcome = status ?? ERROR_STATUS[name] ?? 400;
+    const payload = JSON.stringify({ Message: message });
+    response.writeHead(call.outcome, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(payload),
+      'x-amzn-RequestId': call.requestId,
+      'x-amzn-ErrorType': `${name}${ERROR_TYPE_SUFFIX}`,
+    });
+    response.end(payload);
+  }
+
+  function startChat(body: Record<string, unknown>, response: ServerResponse, call: RecordedCall): void {
+    const problem = invalidParameter(body);
+    if (problem !== undefined) return sendError(response, call, 'InvalidParameterException', problem);
+    if (settings.instanceIds && !settings.instanceIds.includes(body.InstanceId as string)) {
+      return sendError(response, call, 'ResourceNotFoundException', 'Instance not found');
+    }
+    if (settings.contactFlowIds && !settings.contactFlowIds.includes(body.ContactFlowId as string)) {
+      return sendError(response, call, 'ResourceNotFoundException', 'Contact flow not found');
+    }
+    if (bucket && !bucket.tryTake()) {
+      return sendError(response, call, settings.throttlingErrorName, 'Rate exceeded');
+    }
+    const clientToken = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
+    const existing = clientToken === undefined ? undefined : chatsByToken.get(clientToken);
+    if (existing) return send(response, call, 200, existing.response);
+    if (activeChats() >= settings.maxConcurrentChats) {
+      return sendError(response, call, 'LimitExceededException', 'The allowed limit for concurrent active chats has been exceeded');
+    }
+    const persistent = isObject(body.PersistentChat) ? body.PersistentChat : undefined;
+    const chat: ChatRecord = {
+      response: {
+        ContactId: randomUUID(),
+        ParticipantId: randomUUID(),
+        ParticipantToken: makeToken(),
+        ...(typeof persistent?.SourceContactId === 'string' && { ContinuedFromContactId: persistent.SourceContactId }),
+      },
+      active: true,
+    };
+    chatsById.set(chat.response.ContactId!, chat);
+    if (clientToken !== undefined) chatsByToken.set(clientToken, chat);
+    send(response, call, 200, chat.response);
+  }
+
+  function stopContact(body: Record<string, unknown>, response: ServerResponse, call: RecordedCall): void {
+    const chat = typeof body.ContactId === 'string' ? chatsById.get(body.ContactId) : undefined;
+    if (!chat) return sendError(response, call, 'ResourceNotFoundException', 'Contact not found');
+    chat.active = false;
+    send(response, call, 200, {});
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
+    const operation =
+      request.method === 'PUT' && path === '/contact/chat'
+        ? 'StartChatContact'
+        : request.method === 'POST' && path === '/contact/stop'
+          ? 'StopContact'
+          : 'Unknown';
+    const text = await readBody(request);
+    let body: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = text === '' ? {} : JSON.parse(text);
+      body = isObject(parsed) ? parsed : undefined;
+    } catch {
+      body = undefined;
+    }
+    const call: RecordedCall = {
+      operation,
+      receivedAt: Date.now(),
+      headers: request.headers,
+      body,
+      outcome: 0,
+      requestId: randomUUID(),
+    };
+    calls.push(call);
+
+    const outcome = operation === 'StartChatContact' ? scripted.shift() : undefined;
+    const delayMs = (outcome && 'delayMs' in outcome ? outcome.delayMs : undefined) ?? settings.latencyMs;
+    if (outcome && 'hang' in outcome) {
+      call.outcome = 'hang';
+      hanging.add(response);
+      response.on('close', () => hanging.delete(response));
+      return;
+    }
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (outcome && 'reset' in outcome) {
+      call.outcome = 'reset';
+      request.socket.resetAndDestroy();
+      return;
+    }
+    if (outcome && 'error' in outcome) {
+      return sendError(response, call, outcome.error, outcome.message ?? `Scripted ${outcome.error}`, outcome.status);
+    }
+    if (settings.requireSignature && !String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      return sendError(response, call, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    if (operation === 'Unknown') return sendError(response, call, 'UnknownOperationException', 'Unknown operation');
+    if (body === undefined) return sendError(response, call, 'SerializationException', 'Body is not a JSON object');
+    if (operation === 'StopContact') return stopContact(body, response, call);
+    return startChat(body, response, call);
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${settings.host}:${port}`,
+    port,
+    calls,
+    startChatCalls: () => calls.filter((call) => call.operation === 'StartChatContact'),
+    script: (...outcomes) => {
+      scripted.push(...outcomes);
+    },
+    activeChats,
+    endAllChats: () => {
+      for (const chat of chatsById.values()) chat.active = false;
+    },
+    reset: () => {
+      calls.length = 0;
+      scripted.length = 0;
+      chatsById.clear();
+      chatsByToken.clear();
+      bucket = makeBucket();
+    },
+    close: async () => {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

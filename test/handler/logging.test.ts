@@ -1,0 +1,144 @@
+/**
+ * One JSON log line per request with what an operator needs, and never a secret or personal datum:
+ * sentinel values are planted in every personal field, in headers and in the participant token that
+ * Connect returns, and the captured output is searched for them at every log level.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { captureOutput } from '../support/captured-output.ts';
+import { baseEnv, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+
+const SENTINEL = {
+  token: 'SENTINEL-PARTICIPANT-TOKEN-7f3a',
+  displayName: 'SENTINEL-DISPLAY-NAME-91c2',
+  attribute: 'SENTINEL-ATTRIBUTE-VALUE-44d0',
+  message: 'SENTINEL-MESSAGE-CONTENT-0b8e',
+  customerId: 'SENTINEL-CUSTOMER-ID-5e61',
+  clientToken: 'SENTINEL-CLIENT-TOKEN-c7d9',
+  header: 'SENTINEL-HEADER-VALUE-2a4f',
+  segment: 'SENTINEL-SEGMENT-VALUE-8d13',
+  related: 'SENTINEL-RELATED-CONTACT-6b70',
+} as const;
+
+let standIn: ConnectStandIn;
+
+beforeAll(async () => {
+  standIn = await startConnectStandIn({ ratePerSecond: false, participantToken: () => SENTINEL.token });
+});
+afterAll(async () => {
+  await standIn.close();
+});
+beforeEach(() => {
+  standIn.reset();
+});
+
+const personalBody = {
+  ParticipantDetails: { DisplayName: SENTINEL.displayName },
+  Attributes: { topic: SENTINEL.attribute },
+  InitialMessage: { ContentType: 'text/plain', Content: SENTINEL.message },
+  CustomerId: SENTINEL.customerId,
+  ClientToken: SENTINEL.clientToken,
+  SegmentAttributes: { tier: { ValueString: SENTINEL.segment } },
+  RelatedContactId: SENTINEL.related,
+};
+
+const headers = { Authorization: `Bearer ${SENTINEL.header}`, Cookie: `session=${SENTINEL.header}` };
+
+function expectNoSentinel(text: string) {
+  for (const value of Object.values(SENTINEL)) expect(text).not.toContain(value);
+  // Nor any part long enough to identify it.
+  expect(text).not.toMatch(/SENTINEL/);
+}
+
+describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => {
+  test('no personal field, header or participant token is logged, whatever the outcome', async () => {
+    // Arrange
+    const handler = await loadHandler({
+      ...baseEnv(standIn.url),
+      POWERTOOLS_LOG_LEVEL: level,
+      ALLOWED_ATTRIBUTE_KEYS: 'topic',
+      ALLOW_CUSTOMER_ID: 'true',
+      ALLOW_SEGMENT_ATTRIBUTES: 'true',
+      ALLOW_RELATED_CONTACT: 'true',
+      CONNECT_RETRY_BASE_DELAY_MS: '10',
+      CONNECT_ATTEMPT_TIMEOUT_MS: '200',
+      CONNECT_RETRY_BUDGET_MS: '1000',
+    });
+    const output = captureOutput();
+    // Act
+    const statuses: number[] = [];
+    const send = async (...args: Parameters<typeof chatEvent>) => {
+      statuses.push((await invoke(handler, chatEvent(...args))).statusCode);
+    };
+    try {
+      standIn.script({ error: 'TooManyRequestsException' }, { hang: true }, { reset: true });
+      await send({ body: personalBody, headers });
+      await send({ body: { ...personalBody, ClientToken: `${SENTINEL.clientToken}-2` } });
+      await send({ body: `{"ParticipantDetails":{"DisplayName":"${SENTINEL.displayName}"` });
+      await send({ body: { ...personalBody, Unknown: SENTINEL.attribute, ChatDurationInMinutes: 1 } });
+      standIn.script({ error: 'InvalidRequestException', message: `Bad attribute ${SENTINEL.attribute}` });
+      await send({ body: { ...personalBody, ClientToken: `${SENTINEL.clientToken}-3` } });
+      standIn.script(...Array.from({ length: 20 }, () => ({ error: 'InternalServiceException', message: SENTINEL.customerId })));
+      await send({ body: { ...personalBody, ClientToken: `${SENTINEL.clientToken}-4` } });
+      await send({ body: personalBody, origin: `https://${SENTINEL.header}.example` });
+    } finally {
+      output.restore();
+    }
+    // Assert
+    expectNoSentinel(output.text());
+    // One summary line per request, written at INFO, or WARN for 429/503, or ERROR for other 5xx.
+    const lineLevel = (status: number) => (status === 429 || status === 503 ? 1 : status >= 500 ? 2 : 0);
+    const threshold = { DEBUG: 0, INFO: 0, WARN: 1, ERROR: 2 }[level] ?? 0;
+    const summaries = output.records().filter((record) => typeof record.outcome === 'string');
+    expect(statuses).toHaveLength(7);
+    expect(summaries).toHaveLength(statuses.filter((status) => lineLevel(status) >= threshold).length);
+    expect(summaries.map((record) => record.statusCode)).toEqual(
+      statuses.filter((status) => lineLevel(status) >= threshold),
+    );
+  });
+});
+
+test('the success line carries outcome, status, attempts, latency, Connect request id and ContactId', async () => {
+  const handler = await loadHandler({ ...baseEnv(standIn.url), CONNECT_RETRY_BASE_DELAY_MS: '10' });
+  standIn.script({ error: 'TooManyRequestsException' });
+  const output = captureOutput();
+  let answer;
+  try {
+    answer = await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
+  } finally {
+    output.restore();
+  }
+  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  const lastCall = standIn.startChatCalls().at(-1)!;
+  expect(line).toMatchObject({
+    level: 'INFO',
+    outcome: 'started',
+    statusCode: 200,
+    attempts: 2,
+    connectRequestId: lastCall.requestId,
+    contactId: answer.json.data.startChatResult.ContactId,
+    latencyMs: expect.any(Number),
+    apiRequestId: expect.any(String),
+  });
+});
+
+test('a failed call is logged with its error code, Connect error name, attempts and request id', async () => {
+  const handler = await loadHandler(baseEnv(standIn.url));
+  standIn.script({ error: 'LimitExceededException' });
+  const output = captureOutput();
+  try {
+    await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
+  } finally {
+    output.restore();
+  }
+  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  expect(line).toMatchObject({
+    level: 'WARN',
+    outcome: 'capacity_exceeded',
+    statusCode: 503,
+    errorCode: 'CAPACITY_EXCEEDED',
+    connectError: 'LimitExceededException',
+    attempts: 1,
+    connectRequestId: standIn.startChatCalls()[0]!.requestId,
+  });
+});

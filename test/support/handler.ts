@@ -1,0 +1,102 @@
+/**
+ * Loads the real handler with a given environment (each load is a fresh module graph, as a new Lambda
+ * container is) and invokes it with API Gateway events built the way API Gateway builds them.
+ */
+import { jest } from '@jest/globals';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ENV } from '../../lambda/config.ts';
+import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+
+export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
+export const FLOW_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+export const OTHER_FLOW_ID = 'ffffffff-0000-4111-8222-333333333333';
+export const ORIGIN = 'https://www.example.com';
+
+export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** The minimum a deployment sets, pointing the SDK at a stand-in. */
+export function baseEnv(standInUrl: string): Record<string, string> {
+  return {
+    [ENV.instanceId]: INSTANCE_ID,
+    [ENV.contactFlowId]: FLOW_ID,
+    [ENV.allowedOrigins]: ORIGIN,
+    AWS_ENDPOINT_URL_CONNECT: standInUrl,
+  };
+}
+
+/** Imports lambda/start-chat-contact.ts in a fresh module registry with exactly this handler environment. */
+export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
+  for (const name of [...Object.values(ENV), 'AWS_ENDPOINT_URL_CONNECT', 'POWERTOOLS_LOG_LEVEL']) {
+    delete process.env[name];
+  }
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
+  let loaded: { handler: Handler } | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = (await import('../../lambda/start-chat-contact.ts')) as unknown as { handler: Handler };
+  });
+  return loaded!.handler;
+}
+
+export interface ChatEventOptions {
+  /** An object is sent as JSON; a string as it is. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** @default 'application/json'; null sends no Content-Type */
+  readonly contentType?: string | null;
+  readonly origin?: string | null;
+  readonly base64?: boolean;
+  readonly url?: string;
+  readonly receivedAt?: number;
+}
+
+export function chatEvent(options: ChatEventOptions = {}): APIGatewayProxyEvent {
+  const headers: Record<string, string> = { Host: 'abc123.execute-api.us-east-1.amazonaws.com' };
+  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+  if (contentType !== null) headers['Content-Type'] = contentType;
+  const origin = options.origin === undefined ? ORIGIN : options.origin;
+  if (origin !== null) headers.Origin = origin;
+  Object.assign(headers, options.headers);
+  const body =
+    options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return toApiGatewayProxyEvent(
+    { method: 'POST', url: options.url ?? '/prod/chat', headers, body },
+    { resource: '/chat', ...(options.base64 && { binaryMediaTypes: ['*/*'] }) },
+    options.receivedAt,
+  );
+}
+
+export function lambdaContext(timeoutMs = 29_000): Context {
+  const endsAt = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'start-chat-contact',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:start-chat-contact',
+    memoryLimitInMB: '512',
+    awsRequestId: `lambda-${Math.random().toString(36).slice(2)}`,
+    logGroupName: '/aws/lambda/start-chat-contact',
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface Answer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly json: any;
+}
+
+export async function invoke(handler: Handler, event: APIGatewayProxyEvent, context = lambdaContext()): Promise<Answer> {
+  const result = await handler(event, context);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  return { statusCode: result.statusCode, headers, json: JSON.parse(result.body) };
+}
+
+/** A valid minimal body. */
+export function chatBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ParticipantDetails: { DisplayName: 'Ada' }, ...extra };
+}
