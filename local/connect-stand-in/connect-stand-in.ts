@@ -9,7 +9,8 @@
  *   and a concurrent-chat quota answering 429 `LimitExceededException`.
  * - `ClientToken` idempotency: the same token returns the same contact and takes no second quota place.
  * - Scriptable faults for tests: a queue of outcomes (a named error, a delay, a hang, a connection reset)
- *   consumed one per call before normal handling.
+ *   consumed one per call before normal handling. `reset()` starts afresh: calls still in flight from
+ *   before it are dropped, so one test's slow calls cannot leak into the next.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -152,6 +153,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       : new TokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.burst });
 
   let bucket = makeBucket();
+  /** Bumped by reset(): calls still in flight from before a reset neither record nor change anything. */
+  let epoch = 0;
   const calls: RecordedCall[] = [];
   const scripted: ScriptedOutcome[] = [];
   const chatsByToken = new Map<string, ChatRecord>();
@@ -224,6 +227,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedIn = epoch;
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const operation =
       request.method === 'PUT' && path === '/contact/chat'
@@ -232,6 +236,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
           ? 'StopContact'
           : 'Unknown';
     const text = await readBody(request);
+    if (startedIn !== epoch) return void response.destroy();
     let body: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = text === '' ? {} : JSON.parse(text);
@@ -258,6 +263,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       return;
     }
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (startedIn !== epoch) return void response.destroy();
     if (outcome && 'reset' in outcome) {
       call.outcome = 'reset';
       request.socket.resetAndDestroy();
@@ -303,6 +309,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       for (const chat of chatsById.values()) chat.active = false;
     },
     reset: () => {
+      epoch++;
       calls.length = 0;
       scripted.length = 0;
       chatsById.clear();
