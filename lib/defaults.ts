@@ -1,0 +1,48 @@
+/**
+ * The construct's defaults and the limits its props are checked against. The handler's own defaults and
+ * limits live in lambda/config.ts, which lib/ must not import (it is not part of the published library);
+ * test/construct/contract.test.ts checks that the two agree.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** API Gateway REST APIs end every integration after 29 seconds. */
+export const API_GATEWAY_TIMEOUT = Duration.seconds(29);
+
+/** The stage of the API this construct defines, as the HTTP contract names it. */
+export const STAGE_NAME = 'prod';
+
+export const DEFAULTS = {
+  path: 'chat',
+  /** Connect's own default chat duration (25 hours). */
+  maxChatDurationMinutes: 1_500,
+  maxBodyBytes: 128 * 1024,
+  retryBudget: Duration.seconds(25),
+  /**
+   * StartChatContact's quota is 5 requests a second per account, burst 8. The stage admits that rate on
+   * average and a burst of 50 on top: the function retries Connect's throttling within its retry budget,
+   * and 50 requests drain at 5 a second well inside the default 25 seconds.
+   */
+  throttlingRateLimit: 5,
+  throttlingBurstLimit: 50,
+  perIpRateLimitWindow: Duration.minutes(5),
+  memorySize: 512,
+  logRetention: RetentionDays.ONE_MONTH,
+  serviceName: 'start-chat-contact',
+} as const;
+
+export const LIMITS = {
+  chatDurationMinutes: { min: 60, max: 10_080 },
+  maxBodyBytes: { min: 1_024, max: 10 * 1024 * 1024 },
+  retryBudgetMs: { min: 1_000, max: API_GATEWAY_TIMEOUT.toMilliseconds() },
+  displayNameChars: 256,
+  /** AWS WAF's bounds on a rate-based rule's limit. */
+  perIpRateLimit: { min: 10, max: 2_000_000_000 },
+  /** The evaluation windows AWS WAF offers for rate-based rules, in seconds. */
+  perIpRateLimitWindowSeconds: [60, 120, 300, 600],
+  /** Lambda's limit on all environment variables of a function together. */
+  environmentBytes: 4 * 1024,
+} as const;
+
+/** Log levels the Powertools logger understands. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;

@@ -1,0 +1,104 @@
+/**
+ * The function's environment: the contract between the construct and the handler. The names are the ones
+ * lambda/config.ts reads (`ENV` there; test/construct/contract.test.ts keeps the two lists equal), plus the
+ * Powertools service name and log level and Node's source-map switch.
+ */
+import { Token } from 'aws-cdk-lib';
+import type { NormalizedOrigins } from './allowed-origins.ts';
+import type { ConnectTarget } from './connect-target.ts';
+import { LIMITS } from './defaults.ts';
+import { invalidProp } from './invalid-prop.ts';
+
+/** Names of the environment variables the handler reads, as in lambda/config.ts. */
+export const HANDLER_ENV = {
+  instanceId: 'CONNECT_INSTANCE_ID',
+  contactFlowId: 'CONNECT_CONTACT_FLOW_ID',
+  allowedContactFlowIds: 'CONNECT_ALLOWED_CONTACT_FLOW_IDS',
+  region: 'CONNECT_REGION',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  allowedAttributeKeys: 'ALLOWED_ATTRIBUTE_KEYS',
+  serverAttributes: 'SERVER_ATTRIBUTES',
+  maxChatDurationMinutes: 'MAX_CHAT_DURATION_MINUTES',
+  allowPersistentChat: 'ALLOW_PERSISTENT_CHAT',
+  allowRelatedContact: 'ALLOW_RELATED_CONTACT',
+  allowCustomerId: 'ALLOW_CUSTOMER_ID',
+  allowSegmentAttributes: 'ALLOW_SEGMENT_ATTRIBUTES',
+  defaultDisplayName: 'DEFAULT_DISPLAY_NAME',
+  attachmentsEnabled: 'ATTACHMENTS_ENABLED',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  retryBudgetMs: 'CONNECT_RETRY_BUDGET_MS',
+  attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
+  retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
+  maxAttempts: 'CONNECT_MAX_ATTEMPTS',
+} as const;
+
+/** Settings of the function, every default already applied. */
+export interface HandlerSettings {
+  readonly target: ConnectTarget;
+  readonly allowedOrigins: NormalizedOrigins;
+  readonly allowedAttributeKeys: readonly string[];
+  readonly serverAttributes: Readonly<Record<string, string>>;
+  readonly maxChatDurationMinutes: number;
+  readonly allowPersistentChat: boolean;
+  readonly allowRelatedContact: boolean;
+  readonly allowCustomerId: boolean;
+  readonly allowSegmentAttributes: boolean;
+  readonly defaultDisplayName: string | undefined;
+  readonly attachmentsEnabled: boolean;
+  readonly maxBodyBytes: number;
+  readonly retryBudgetMs: number;
+  readonly serviceName: string;
+  readonly logLevel: string | undefined;
+  readonly enableSourceMaps: boolean;
+}
+
+/**
+ * Every policy setting is written out, defaults included, so the template shows what the function does.
+ * Lists and objects that are empty are left out; the handler reads their absence as "none".
+ */
+export function handlerEnvironment(settings: HandlerSettings): Record<string, string> {
+  const { target } = settings;
+  const environment: Record<string, string> = {
+    [HANDLER_ENV.instanceId]: target.instanceId,
+    [HANDLER_ENV.contactFlowId]: target.contactFlowId,
+    ...(target.extraContactFlowIds.length > 0 && {
+      [HANDLER_ENV.allowedContactFlowIds]: target.extraContactFlowIds.join(','),
+    }),
+    ...(target.regionFromArn !== undefined && { [HANDLER_ENV.region]: target.regionFromArn }),
+    [HANDLER_ENV.allowedOrigins]: settings.allowedOrigins === '*' ? '*' : settings.allowedOrigins.join(','),
+    ...(settings.allowedAttributeKeys.length > 0 && {
+      [HANDLER_ENV.allowedAttributeKeys]: settings.allowedAttributeKeys.join(','),
+    }),
+    ...(Object.keys(settings.serverAttributes).length > 0 && {
+      [HANDLER_ENV.serverAttributes]: JSON.stringify(settings.serverAttributes),
+    }),
+    [HANDLER_ENV.maxChatDurationMinutes]: String(settings.maxChatDurationMinutes),
+    [HANDLER_ENV.allowPersistentChat]: String(settings.allowPersistentChat),
+    [HANDLER_ENV.allowRelatedContact]: String(settings.allowRelatedContact),
+    [HANDLER_ENV.allowCustomerId]: String(settings.allowCustomerId),
+    [HANDLER_ENV.allowSegmentAttributes]: String(settings.allowSegmentAttributes),
+    ...(settings.defaultDisplayName !== undefined && { [HANDLER_ENV.defaultDisplayName]: settings.defaultDisplayName }),
+    [HANDLER_ENV.attachmentsEnabled]: String(settings.attachmentsEnabled),
+    [HANDLER_ENV.maxBodyBytes]: String(settings.maxBodyBytes),
+    [HANDLER_ENV.retryBudgetMs]: String(settings.retryBudgetMs),
+    POWERTOOLS_SERVICE_NAME: settings.serviceName,
+    ...(settings.logLevel !== undefined && { POWERTOOLS_LOG_LEVEL: settings.logLevel }),
+    ...(settings.enableSourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
+  };
+  checkEnvironmentSize(environment);
+  return environment;
+}
+
+/** Lambda refuses a function whose variables take more than 4 KB; say which props fill them instead. */
+function checkEnvironmentSize(environment: Record<string, string>): void {
+  const values = Object.entries(environment);
+  if (values.some(([, value]) => Token.isUnresolved(value))) return;
+  const bytes = values.reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (bytes > LIMITS.environmentBytes) {
+    throw invalidProp(
+      'serverAttributes, allowedAttributeKeys, allowedContactFlowIds and allowedOrigins',
+      `${bytes} bytes of environment variables`,
+      `must fit in Lambda's ${LIMITS.environmentBytes}-byte limit on a function's environment variables together; shorten them`,
+    );
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Checks `StartChatContactApiProps` before anything is built and applies the defaults. A bad prop throws
+ * a plain `Error` naming the prop, the value and what is allowed. Rules the handler also applies (IDs,
+ * origins, attribute keys, duration and body limits) are the same as in lambda/config.ts, so a deployment
+ * that synths also starts. Values that are unresolved tokens are not checked.
+ */
+import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import { type NormalizedOrigins, normalizeAllowedOrigins } from './allowed-origins.ts';
+import { type ConnectTarget, resolveConnectTarget } from './connect-target.ts';
+import { DEFAULTS, LIMITS, LOG_LEVELS } from './defaults.ts';
+import { invalidProp } from './invalid-prop.ts';
+import type { StartChatContactApiProps } from './start-chat-contact-api.ts';
+
+/** What the construct builds from, every default applied. */
+export interface ResolvedProps {
+  readonly target: ConnectTarget;
+  readonly allowedOrigins: NormalizedOrigins;
+  readonly allowedAttributeKeys: readonly string[];
+  readonly serverAttributes: Readonly<Record<string, string>>;
+  readonly maxChatDurationMinutes: number;
+  readonly allowPersistentChat: boolean;
+  readonly allowRelatedContact: boolean;
+  readonly allowCustomerId: boolean;
+  readonly allowSegmentAttributes: boolean;
+  readonly defaultDisplayName: string | undefined;
+  readonly attachmentsEnabled: boolean;
+  readonly maxBodyBytes: number;
+  readonly retryBudgetMs: number;
+  /** Route paths without leading slash; `''` is the stage root. */
+  readonly routePaths: readonly string[];
+  readonly endpointType: EndpointType;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly perIpRateLimit: { readonly limit: number; readonly windowSeconds: number } | undefined;
+  readonly webAclArn: string | undefined;
+  readonly cloudWatchRole: boolean;
+  readonly memorySize: number;
+  readonly reservedConcurrentExecutions: number | undefined;
+  readonly logLevel: string | undefined;
+  readonly serviceName: string;
+  readonly enableSourceMaps: boolean;
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
+const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/;
+
+/** Props that configure the stage of an API this construct defines. */
+const STAGE_PROPS = [
+  'endpointType',
+  'throttlingRateLimit',
+  'throttlingBurstLimit',
+  'perIpRateLimit',
+  'perIpRateLimitWindow',
+  'webAclArn',
+  'cloudWatchRole',
+] as const satisfies ReadonlyArray<keyof StartChatContactApiProps>;
+
+function known(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+function wholeNumber(prop: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (known(value) && (!Number.isSafeInteger(value) || value < min || value > max)) {
+    throw invalidProp(prop, value, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function attributeKeys(keys: readonly string[] | undefined): string[] {
+  for (const key of keys ?? []) {
+    if (known(key) && !ATTRIBUTE_KEY.test(key)) {
+      throw invalidProp('allowedAttributeKeys', key, 'must hold keys of letters, digits, "-" and "_" only');
+    }
+  }
+  return [...new Set(keys ?? [])];
+}
+
+function serverAttributes(attributes: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  for (const [key, value] of Object.entries(attributes ?? {})) {
+    if (!ATTRIBUTE_KEY.test(key)) {
+      throw invalidProp('serverAttributes', key, 'must have keys of letters, digits, "-" and "_" only');
+    }
+    if (typeof value !== 'string') {
+      throw invalidProp(`serverAttributes.${key}`, value, 'must be a string, as Connect attributes are');
+    }
+  }
+  return { ...attributes };
+}
+
+function displayName(name: string | undefined): string | undefined {
+  if (name === undefined || !known(name)) return name;
+  const trimmed = name.trim();
+  const length = [...trimmed].length;
+  if (length < 1 || length > LIMITS.displayNameChars || CONTROL_CHARACTER.test(trimmed)) {
+    throw invalidProp(
+      'defaultDisplayName',
+      name,
+      `must be 1-${LIMITS.displayNameChars} characters after trimming, without control characters`,
+    );
+  }
+  return trimmed;
+}
+
+function retryBudgetMs(budget: Duration | undefined): number {
+  const value = budget ?? DEFAULTS.retryBudget;
+  const ms = value.toMilliseconds();
+  if (known(ms) && (!Number.isSafeInteger(ms) || ms < LIMITS.retryBudgetMs.min || ms > LIMITS.retryBudgetMs.max)) {
+    throw invalidProp(
+      'retryBudget',
+      value,
+      `must be from ${LIMITS.retryBudgetMs.min / 1000} to ${LIMITS.retryBudgetMs.max / 1000} seconds (API Gateway ends requests after 29 seconds)`,
+    );
+  }
+  return ms;
+}
+
+function routePaths(props: StartChatContactApiProps): string[] {
+  const path = props.path ?? DEFAULTS.path;
+  const trimmed = known(path) ? path.replace(/^\/+|\/+$/g, '') : path;
+  if (known(trimmed) && trimmed !== '' && !PATH.test(trimmed)) {
+    throw invalidProp(
+      'path',
+      path,
+      'must be segments of letters, digits, ".", "_" and "-" separated by "/", such as "chat" or "v1/chat", or "" for the stage root',
+    );
+  }
+  const serveStageRoot = props.serveStageRoot ?? props.restApi === undefined;
+  return [...new Set([trimmed, ...(serveStageRoot ? [''] : [])])];
+}
+
+function stageProps(props: StartChatContactApiProps): void {
+  if (props.restApi === undefined) return;
+  const given = STAGE_PROPS.filter((prop) => props[prop] !== undefined);
+  if (given.length > 0) {
+    throw invalidProp(
+      given.join(', '),
+      given.map((prop) => props[prop]),
+      "configure the stage of an API this construct defines; with restApi, set them on that API's stage instead, or leave restApi out",
+    );
+  }
+}
+
+function endpointType(type: EndpointType | undefined): EndpointType {
+  const value = type ?? EndpointType.REGIONAL;
+  if (value !== EndpointType.REGIONAL && value !== EndpointType.EDGE) {
+    throw invalidProp(
+      'endpointType',
+      value,
+      'must be REGIONAL or EDGE; for a private API define the RestApi yourself and pass it as restApi',
+    );
+  }
+  return value;
+}
+
+function throttling(props: StartChatContactApiProps): { rate: number; burst: number } {
+  const rate = props.throttlingRateLimit ?? DEFAULTS.throttlingRateLimit;
+  if (known(rate) && (!Number.isFinite(rate) || rate <= 0)) {
+    throw invalidProp('throttlingRateLimit', rate, 'must be a number of requests per second above 0');
+  }
+  const burst = wholeNumber('throttlingBurstLimit', props.throttlingBurstLimit, DEFAULTS.throttlingBurstLimit, 1, 5_000);
+  return { rate, burst };
+}
+
+function webAcl(props: StartChatContactApiProps): Pick<ResolvedProps, 'perIpRateLimit' | 'webAclArn'> {
+  const { perIpRateLimit, perIpRateLimitWindow, webAclArn } = props;
+  if (perIpRateLimit !== undefined && webAclArn !== undefined) {
+    throw invalidProp(
+      'perIpRateLimit and webAclArn',
+      { perIpRateLimit, webAclArn },
+      'cannot both be set: a stage has one web ACL; add a rate-based rule to your web ACL instead',
+    );
+  }
+  if (perIpRateLimitWindow !== undefined && perIpRateLimit === undefined) {
+    throw invalidProp('perIpRateLimitWindow', perIpRateLimitWindow, 'needs perIpRateLimit, the limit it counts for');
+  }
+  if (webAclArn !== undefined && known(webAclArn) && !WEB_ACL_ARN.test(webAclArn)) {
+    throw invalidProp(
+      'webAclArn',
+      webAclArn,
+      'must be the ARN of a regional AWS WAF web ACL, such as "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id"',
+    );
+  }
+  if (perIpRateLimit === undefined) return { perIpRateLimit: undefined, webAclArn };
+
+  const limit = wholeNumber('perIpRateLimit', perIpRateLimit, 0, LIMITS.perIpRateLimit.min, LIMITS.perIpRateLimit.max);
+  const window = perIpRateLimitWindow ?? DEFAULTS.perIpRateLimitWindow;
+  const windowSeconds = window.toSeconds();
+  if (known(windowSeconds) && !(LIMITS.perIpRateLimitWindowSeconds as readonly number[]).includes(windowSeconds)) {
+    throw invalidProp('perIpRateLimitWindow', window, 'must be 1, 2, 5 or 10 minutes, the windows AWS WAF offers');
+  }
+  return { perIpRateLimit: { limit, windowSeconds }, webAclArn: undefined };
+}
+
+function logLevel(level: string | undefined): string | undefined {
+  if (level === undefined || !known(level)) return level;
+  const upper = level.toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(upper)) {
+    throw invalidProp('logLevel', level, `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return upper;
+}
+
+export function resolveProps(scope: IConstruct, props: StartChatContactApiProps): ResolvedProps {
+  stageProps(props);
+  const { rate, burst } = throttling(props);
+  return {
+    target: resolveConnectTarget(scope, props),
+    allowedOrigins: normalizeAllowedOrigins(props.allowedOrigins),
+    allowedAttributeKeys: attributeKeys(props.allowedAttributeKeys),
+    serverAttributes: serverAttributes(props.serverAttributes),
+    maxChatDurationMinutes: wholeNumber(
+      'maxChatDurationMinutes',
+      props.maxChatDurationMinutes,
+      DEFAULTS.maxChatDurationMinutes,
+      LIMITS.chatDurationMinutes.min,
+      LIMITS.chatDurationMinutes.max,
+    ),
+    allowPersistentChat: props.allowPersistentChat ?? false,
+    allowRelatedContact: props.allowRelatedContact ?? false,
+    allowCustomerId: props.allowCustomerId ?? false,
+    allowSegmentAttributes: props.allowSegmentAttributes ?? false,
+    defaultDisplayName: displayName(props.defaultDisplayName),
+    attachmentsEnabled: props.attachmentsEnabled ?? false,
+    maxBodyBytes: wholeNumber(
+      'maxBodyBytes',
+      props.maxBodyBytes,
+      DEFAULTS.maxBodyBytes,
+      LIMITS.maxBodyBytes.min,
+      LIMITS.maxBodyBytes.max,
+    ),
+    retryBudgetMs: retryBudgetMs(props.retryBudget),
+    routePaths: routePaths(props),
+    endpointType: endpointType(props.endpointType),
+    throttlingRateLimit: rate,
+    throttlingBurstLimit: burst,
+    ...webAcl(props),
+    cloudWatchRole: props.cloudWatchRole ?? true,
+    memorySize: props.memorySize ?? DEFAULTS.memorySize,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    logLevel: logLevel(props.logLevel),
+    serviceName: props.serviceName ?? DEFAULTS.serviceName,
+    enableSourceMaps: props.enableSourceMaps ?? true,
+    logRetention: props.logRetention ?? DEFAULTS.logRetention,
+    logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+  };
+}

@@ -1,0 +1,438 @@
+/**
+ * `StartChatContactApi`: an HTTPS endpoint that starts Amazon Connect chats. A REST API (or a route on one
+ * you have) with a `POST` chat route, CORS, throttling, logs and optional WAF and authorizer; the
+ * pre-bundled handler on Node 24 / arm64; and a role allowed `connect:StartChatContact` on exactly the
+ * allowed contact flows. Props are checked before anything is built.
+ */
+import { Duration, Names, type RemovalPolicy } from 'aws-cdk-lib';
+import {
+  type CfnMethod,
+  type EndpointType,
+  type IAuthorizer,
+  type IResource,
+  type IRestApi,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+  type Stage,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { accessLogFormat } from './access-log-format.ts';
+import { createApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
+import { contactFlowArns, contactsArn } from './connect-target.ts';
+import { CORS_PREFLIGHT } from './cors-preflight.ts';
+import { API_GATEWAY_TIMEOUT, STAGE_NAME } from './defaults.ts';
+import { type WebAclKind, addGatewayResponses } from './gateway-responses.ts';
+import { handlerAssetDirectory } from './handler-asset.ts';
+import { handlerEnvironment } from './handler-environment.ts';
+import { createHandlerRole } from './handler-role.ts';
+import {
+  acknowledgeApiGatewayLogGroups,
+  acknowledgeChatMethodAuthorization,
+  acknowledgeNoRequestValidator,
+  acknowledgeNoWebAcl,
+  acknowledgePastContacts,
+} from './nag-acknowledgements.ts';
+import { type ResolvedProps, resolveProps } from './resolve-props.ts';
+import { associateWebAcl, createPerIpRateLimitAcl } from './web-acl.ts';
+
+export interface StartChatContactApiProps {
+  // ---- Amazon Connect ----
+
+  /**
+   * The Amazon Connect instance chats start in: its ID, or its ARN
+   * (`arn:aws:connect:REGION:ACCOUNT:instance/ID`). An ARN's region and account are the instance's:
+   * the function calls Connect there and is allowed only there.
+   */
+  readonly instanceId: string;
+
+  /**
+   * The contact flow chats start in when a request names none: its ID, or its ARN
+   * (`arn:aws:connect:REGION:ACCOUNT:instance/ID/contact-flow/FLOW_ID`) in the same instance.
+   */
+  readonly contactFlowId: string;
+
+  /**
+   * Further contact flows a request may name in `ContactFlowId` (IDs or ARNs of the same instance).
+   * Requests naming any other flow are refused.
+   *
+   * @default - only `contactFlowId`
+   */
+  readonly allowedContactFlowIds?: string[];
+
+  /**
+   * Browser origins that may call the endpoint, such as `https://www.example.com`; `['*']` for any
+   * origin; `[]` for none (mobile apps and servers send no `Origin`). Drives the CORS preflight, the CORS
+   * headers of every answer, and the function's 403 for other origins.
+   */
+  readonly allowedOrigins: string[];
+
+  // ---- What a request may do (the function's policy) ----
+
+  /**
+   * Contact attribute keys a client may set in `Attributes` (`^[A-Za-z0-9_-]+$`).
+   *
+   * @default - clients may set no attributes
+   */
+  readonly allowedAttributeKeys?: string[];
+
+  /**
+   * Attributes added to every chat; they win over a client's.
+   *
+   * @default - none
+   */
+  readonly serverAttributes?: Record<string, string>;
+
+  /**
+   * The longest chat a client may ask for in `ChatDurationInMinutes`, 60 to 10,080.
+   *
+   * @default 1500 (Connect's own default, 25 hours)
+   */
+  readonly maxChatDurationMinutes?: number;
+
+  /**
+   * Accept `PersistentChat` (continue a past chat). Also allows the function `connect:StartChatContact`
+   * on the instance's contacts.
+   *
+   * @default false
+   */
+  readonly allowPersistentChat?: boolean;
+
+  /**
+   * Accept `RelatedContactId`. Also allows the function `connect:StartChatContact` on the instance's
+   * contacts.
+   *
+   * @default false
+   */
+  readonly allowRelatedContact?: boolean;
+
+  /**
+   * Accept `CustomerId`.
+   *
+   * @default false
+   */
+  readonly allowCustomerId?: boolean;
+
+  /**
+   * Accept `SegmentAttributes`.
+   *
+   * @default false
+   */
+  readonly allowSegmentAttributes?: boolean;
+
+  /**
+   * The display name used when a request has none (1-256 characters, no control characters).
+   *
+   * @default - requests must send `ParticipantDetails.DisplayName`
+   */
+  readonly defaultDisplayName?: string;
+
+  /**
+   * What the answer's `featurePermissions.ATTACHMENTS` tells the hosted widget. Attachments must also be
+   * enabled on the instance.
+   *
+   * @default false
+   */
+  readonly attachmentsEnabled?: boolean;
+
+  /**
+   * The largest request body the function accepts, in bytes (1,024 to 10 MiB); larger ones get 413
+   * PAYLOAD_TOO_LARGE before anything is parsed.
+   *
+   * @default 131072 (128 KiB)
+   */
+  readonly maxBodyBytes?: number;
+
+  /**
+   * The longest time the function spends on Connect for one request, retries of Connect's throttling
+   * included (1 to 29 seconds).
+   *
+   * @default Duration.seconds(25)
+   */
+  readonly retryBudget?: Duration;
+
+  // ---- The API ----
+
+  /**
+   * An existing REST API to add the chat route to, instead of defining one. Its owner keeps its stage,
+   * logging, throttling, WAF and gateway responses, so the stage-level props are refused with it.
+   *
+   * @default - a new REST API with a `prod` stage
+   */
+  readonly restApi?: IRestApi;
+
+  /**
+   * The resource path of the chat route, without the stage: `chat` answers `POST /prod/chat`. Segments of
+   * letters, digits, `.`, `_` and `-`, separated by `/`; `''` puts the route on the stage root.
+   *
+   * @default 'chat'
+   */
+  readonly path?: string;
+
+  /**
+   * Also answer `POST` on the stage root (`/prod/`), where clients built for the Amazon Connect chat
+   * samples' API (the Android sample among them) post.
+   *
+   * @default - true for a new API, false with `restApi`
+   */
+  readonly serveStageRoot?: boolean;
+
+  /**
+   * The endpoint type of the new API: `REGIONAL` or `EDGE`.
+   *
+   * @default EndpointType.REGIONAL
+   */
+  readonly endpointType?: EndpointType;
+
+  /**
+   * Steady requests per second each method of the stage admits; more get 429 THROTTLED. Sized to
+   * StartChatContact's quota (5 per second per account): raise both together.
+   *
+   * @default 5
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Requests each method of the stage admits at once above the steady rate. The function retries Connect's
+   * throttling within its retry budget, so a burst larger than Connect's own (8) is served, only slower.
+   *
+   * @default 50
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * Chat starts (POSTs) one IP address may make per `perIpRateLimitWindow` (10 to 2,000,000,000); more are
+   * blocked with 429 THROTTLED. Creates an AWS WAF web ACL with one rate-based rule on the stage.
+   *
+   * @default - no per-IP limit and no web ACL
+   */
+  readonly perIpRateLimit?: number;
+
+  /**
+   * The window `perIpRateLimit` counts over: 1, 2, 5 or 10 minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly perIpRateLimitWindow?: Duration;
+
+  /**
+   * The ARN of an existing regional AWS WAF web ACL to attach to the stage instead of creating one.
+   * Requests it blocks get 403 REQUEST_BLOCKED.
+   *
+   * @default - no web ACL unless `perIpRateLimit` is set
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * An authorizer for the chat route, for sites whose users sign in (a Cognito user pool or Lambda
+   * authorizer). The CORS preflight stays open, as browsers send it without credentials.
+   *
+   * @default - no authorizer: anyone may start a chat
+   */
+  readonly authorizer?: IAuthorizer;
+
+  /**
+   * Set API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`) to a role this
+   * construct creates, which stage logging needs. Set false when the account already has one in this
+   * region or another stack manages it. The role and setting are retained when the stack is deleted.
+   *
+   * @default true
+   */
+  readonly cloudWatchRole?: boolean;
+
+  // ---- The function and logs ----
+
+  /**
+   * The function's memory in MB; Lambda gives CPU in proportion.
+   *
+   * @default 512
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Concurrent executions reserved for (and capping) the function.
+   *
+   * @default - no reservation: the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The function's log level (`POWERTOOLS_LOG_LEVEL`): TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT.
+   *
+   * @default - INFO (the logger's default)
+   */
+  readonly logLevel?: string;
+
+  /**
+   * The `service` field of the function's log lines (`POWERTOOLS_SERVICE_NAME`).
+   *
+   * @default 'start-chat-contact'
+   */
+  readonly serviceName?: string;
+
+  /**
+   * Map stack traces in the function's logs to the TypeScript sources (`NODE_OPTIONS=--enable-source-maps`).
+   *
+   * @default true
+   */
+  readonly enableSourceMaps?: boolean;
+
+  /**
+   * How long the function's log group and the access log group keep logs.
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * What happens to the log groups when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An HTTPS endpoint that starts Amazon Connect chats for web and mobile chat widgets.
+ *
+ * @example
+ * new StartChatContactApi(this, 'Chat', {
+ *   instanceId: 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555',
+ *   contactFlowId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+ *   allowedOrigins: ['https://www.example.com'],
+ * });
+ */
+export class StartChatContactApi extends Construct {
+  /** The REST API the chat route is on: the one defined here, or `restApi`. */
+  public readonly api: IRestApi;
+
+  /** The function that validates requests and calls StartChatContact. */
+  public readonly handler: LambdaFunction;
+
+  private readonly routePath: string;
+
+  constructor(scope: Construct, id: string, props: StartChatContactApiProps) {
+    super(scope, id);
+    const settings = resolveProps(this, props);
+    const code = Code.fromAsset(handlerAssetDirectory());
+
+    this.handler = this.createHandler(settings, code);
+    this.api = props.restApi ?? this.createRestApi(settings);
+    this.routePath = settings.routePaths[0] ?? '';
+    this.addChatRoutes(settings, props.authorizer);
+  }
+
+  /** The chat route's URL, e.g. `https://abc123.execute-api.us-east-1.amazonaws.com/prod/chat`. */
+  public get url(): string {
+    // Declared as always set, but undefined for imported APIs and APIs defined with `deploy: false`.
+    const stage = this.api.deploymentStage as Stage | undefined;
+    if (stage === undefined) {
+      throw new Error(
+        'StartChatContactApi: url needs the deployment stage of restApi, and this API has none (imported, or deploy: false). Build the URL from your stage instead.',
+      );
+    }
+    return stage.urlForPath(`/${this.routePath}`);
+  }
+
+  private createHandler(settings: ResolvedProps, code: Code): LambdaFunction {
+    const logGroup = new LogGroup(this, 'HandlerLogs', {
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+    });
+    const pastContacts = settings.allowPersistentChat || settings.allowRelatedContact;
+    const role = createHandlerRole(this, 'HandlerRole', {
+      logGroup,
+      startChatResources: [
+        ...contactFlowArns(settings.target),
+        ...(pastContacts ? [contactsArn(settings.target)] : []),
+      ],
+    });
+    if (pastContacts) acknowledgePastContacts(role, contactsArn(settings.target));
+
+    return new LambdaFunction(this, 'Handler', {
+      description: 'Validates chat requests and starts Amazon Connect chats',
+      code,
+      handler: 'index.handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: settings.memorySize,
+      timeout: API_GATEWAY_TIMEOUT,
+      role,
+      logGroup,
+      environment: handlerEnvironment(settings),
+      ...(settings.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
+      }),
+    });
+  }
+
+  private createRestApi(settings: ResolvedProps): RestApi {
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+    });
+    const api = new RestApi(this, 'Api', {
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
+      description: 'Starts Amazon Connect chats',
+      endpointConfiguration: { types: [settings.endpointType] },
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: settings.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
+      },
+    });
+    acknowledgeNoRequestValidator(api.node.defaultChild!);
+
+    if (settings.cloudWatchRole) {
+      const cloudWatch = createApiGatewayCloudWatchRole(this);
+      acknowledgeApiGatewayLogGroups(cloudWatch.role, cloudWatch.logGroupsArn);
+      // As RestApi orders its own: the API, then the account setting, then the stage that logs through it.
+      cloudWatch.account.node.addDependency(api.node.defaultChild!);
+      api.deploymentStage.node.addDependency(cloudWatch.account);
+    }
+
+    addGatewayResponses(api, settings.allowedOrigins, this.attachWebAcl(api, settings));
+    return api;
+  }
+
+  /** Puts the construct's own per-IP web ACL, or the deployer's, in front of the stage. */
+  private attachWebAcl(api: RestApi, settings: ResolvedProps): WebAclKind {
+    if (settings.perIpRateLimit !== undefined) {
+      const acl = createPerIpRateLimitAcl(this, 'WebAcl', settings.perIpRateLimit);
+      associateWebAcl(this, 'WebAclAssociation', api.deploymentStage, acl.attrArn);
+      return 'per-ip-rate-limit';
+    }
+    if (settings.webAclArn !== undefined) {
+      associateWebAcl(this, 'WebAclAssociation', api.deploymentStage, settings.webAclArn);
+      return 'external';
+    }
+    acknowledgeNoWebAcl(api.deploymentStage.node.defaultChild!);
+    return 'none';
+  }
+
+  private addChatRoutes(settings: ResolvedProps, authorizer: IAuthorizer | undefined): void {
+    const integration = new LambdaIntegration(this.handler, { proxy: true, allowTestInvoke: false });
+    for (const path of settings.routePaths) {
+      const resource: IResource = path === '' ? this.api.root : this.api.root.resourceForPath(path);
+      const method = resource.addMethod('POST', integration, authorizer === undefined ? undefined : { authorizer });
+      acknowledgeChatMethodAuthorization(method, (method.node.defaultChild as CfnMethod).authorizationType);
+      if (settings.allowedOrigins === '*' || settings.allowedOrigins.length > 0) {
+        resource.addCorsPreflight({
+          allowOrigins: settings.allowedOrigins === '*' ? ['*'] : [...settings.allowedOrigins],
+          allowMethods: [...CORS_PREFLIGHT.allowMethods],
+          allowHeaders: [...CORS_PREFLIGHT.allowHeaders],
+          exposeHeaders: [...CORS_PREFLIGHT.exposeHeaders],
+          maxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The synthesized function behaves as DESIGN.md says: the asset from the cloud assembly, run in a Node
+ * process of its own with exactly the environment the template gives the function, against the Connect
+ * stand-in. What it forwards to Connect comes from the props; what the props do not allow never reaches
+ * Connect.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
+import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION, buildChat } from '../support/construct.ts';
+
+const run = promisify(execFile);
+const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));
+
+interface SynthesizedFunction {
+  readonly assetDirectory: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutMs: number;
+}
+
+let workDir: string;
+let standIn: ConnectStandIn;
+let fn: SynthesizedFunction;
+
+/** Synthesizes the app as `cdk synth` does and reads the function from the cloud assembly. */
+function synthesizeFunction(): SynthesizedFunction {
+  const { app } = buildChat(
+    {
+      instanceId: INSTANCE_ARN,
+      allowedContactFlowIds: [OTHER_FLOW_ID],
+      allowedAttributeKeys: ['topic'],
+      serverAttributes: { channel: 'web' },
+      defaultDisplayName: 'Website visitor',
+      maxBodyBytes: 2_048,
+    },
+    { stageAssets: true },
+  );
+  const assembly = app.synth();
+  const template = assembly.getStackByName('ChatStack').template;
+  const [resource] = Object.values(template.Resources as Record<string, any>).filter(
+    (candidate) => candidate.Type === 'AWS::Lambda::Function',
+  );
+  // The asset manifest maps the code's S3 key (its hash) to the staged directory, as `cdk deploy` reads it.
+  const hash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
+  const assets = JSON.parse(readFileSync(join(assembly.directory, 'ChatStack.assets.json'), 'utf8'));
+  return {
+    assetDirectory: join(assembly.directory, assets.files[hash].source.path),
+    environment: resource.Properties.Environment.Variables,
+    timeoutMs: resource.Properties.Timeout * 1000,
+  };
+}
+
+function chatRequest(body: unknown, options: { origin?: string; url?: string } = {}): APIGatewayProxyEvent {
+  const url = options.url ?? '/prod/chat';
+  return toApiGatewayProxyEvent(
+    {
+      method: 'POST',
+      url,
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: options.origin ?? ORIGIN },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    { resource: url === '/prod/' ? '/' : '/chat' },
+  );
+}
+
+/** Invokes the synthesized function once per event, in one fresh process (one cold container). */
+async function invokeFunction(events: APIGatewayProxyEvent[]): Promise<Array<APIGatewayProxyResult & { json: any }>> {
+  const eventsFile = join(workDir, 'events.json');
+  const resultsFile = join(workDir, 'results.json');
+  writeFileSync(eventsFile, JSON.stringify(events));
+  await run(process.execPath, [RUNNER, fn.assetDirectory, eventsFile, resultsFile, String(fn.timeoutMs)], {
+    env: {
+      ...fn.environment,
+      AWS_ENDPOINT_URL_CONNECT: standIn.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
+      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
+    timeout: 60_000,
+  });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
+  return results.map((result) => ({ ...result, json: JSON.parse(result.body) }));
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'chat-asset-'));
+  fn = synthesizeFunction();
+  standIn = await startConnectStandIn({ ratePerSecond: false });
+});
+afterAll(async () => {
+  await standIn?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  standIn.reset();
+});
+
+test('the cloud assembly holds the bundle npm run build wrote, with its source map; the function has 29 seconds', () => {
+  const staged = join(fn.assetDirectory, HANDLER_FILE);
+  expect(existsSync(staged)).toBe(true);
+  expect(readFileSync(staged)).toEqual(readFileSync(join(handlerAssetDirectory(), HANDLER_FILE)));
+  // The source map ships with it, for NODE_OPTIONS=--enable-source-maps.
+  expect(existsSync(`${staged}.map`)).toBe(true);
+  expect(fn.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+  expect(fn.timeoutMs).toBe(29_000);
+});
+
+describe('with the template’s environment', () => {
+  test('starts chats in the configured instance and flows, with the server’s attributes and default name', async () => {
+    // Act
+    const [first, second, android] = await invokeFunction([
+      chatRequest({ Attributes: { topic: 'billing' } }),
+      chatRequest({ ContactFlowId: OTHER_FLOW_ID, ParticipantDetails: { DisplayName: 'Ada' } }),
+      chatRequest({ ParticipantDetails: { DisplayName: 'Ada' } }, { url: '/prod/' }),
+    ]);
+
+    // Assert: what the client gets
+    for (const answer of [first!, second!, android!]) {
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json.data.startChatResult.ContactId).toEqual(expect.any(String));
+      expect(answer.json.data.startChatResult.ParticipantToken).toEqual(expect.any(String));
+      expect(answer.headers?.['Access-Control-Allow-Origin']).toBe(ORIGIN);
+    }
+    // Assert: what Connect receives
+    const calls = standIn.startChatCalls();
+    expect(calls.map((call) => call.body?.InstanceId)).toEqual([INSTANCE_ID, INSTANCE_ID, INSTANCE_ID]);
+    expect(calls.map((call) => call.body?.ContactFlowId)).toEqual([FLOW_ID, OTHER_FLOW_ID, FLOW_ID]);
+    expect(calls[0]!.body).toMatchObject({
+      ParticipantDetails: { DisplayName: 'Website visitor' },
+      Attributes: { topic: 'billing', channel: 'web' },
+    });
+    // The instance ARN's region is the one the function signs for.
+    expect(String(calls[0]!.headers.authorization)).toContain(`/${REGION}/connect/aws4_request`);
+  });
+
+  test('refuses a flow, an origin, an attribute and a body size the props do not allow, without calling Connect', async () => {
+    // Act
+    const [flow, origin, attribute, tooLarge] = await invokeFunction([
+      chatRequest({ ContactFlowId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }),
+      chatRequest({ ParticipantDetails: { DisplayName: 'Ada' } }, { origin: 'https://evil.example' }),
+      chatRequest({ Attributes: { vip: 'true' } }),
+      chatRequest({ ParticipantDetails: { DisplayName: 'x'.repeat(3_000) } }),
+    ]);
+
+    // Assert
+    expect([flow, origin, attribute, tooLarge].map((answer) => [answer!.statusCode, answer!.json.error.code])).toEqual([
+      [400, 'VALIDATION_ERROR'],
+      [403, 'ORIGIN_NOT_ALLOWED'],
+      [400, 'VALIDATION_ERROR'],
+      [413, 'PAYLOAD_TOO_LARGE'],
+    ]);
+    expect(flow!.json.error.details.map((detail: { field: string }) => detail.field)).toContain('ContactFlowId');
+    expect(attribute!.json.error.details.map((detail: { field: string }) => detail.field)).toContain('Attributes.vip');
+    expect(origin!.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(standIn.startChatCalls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Synthesizes stacks holding `StartChatContactApi` for template assertions and cdk-nag checks. Every app
+ * writes to a temporary directory of its own, removed when the test file's tests are done (this module
+ * registers that `afterAll` in each file that imports it); asset staging is off unless a test needs the
+ * staged asset.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from '@jest/globals';
+import { App, Stack, type StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
+import { FLOW_ID, INSTANCE_ID, ORIGIN } from './handler.ts';
+
+export { FLOW_ID, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID } from './handler.ts';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-2';
+export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
+
+/** The required props only. */
+export const REQUIRED_PROPS: StartChatContactApiProps = {
+  instanceId: INSTANCE_ID,
+  contactFlowId: FLOW_ID,
+  allowedOrigins: [ORIGIN],
+};
+
+const outputDirectories: string[] = [];
+
+afterAll(() => {
+  for (const directory of outputDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A temporary directory for an app's cloud assembly, removed after the file's tests. */
+export function temporaryOutdir(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'chat-construct-'));
+  outputDirectories.push(directory);
+  return directory;
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly chat: StartChatContactApi;
+}
+
+export interface BuildOptions {
+  readonly stackProps?: StackProps;
+  /** Copy the asset into the cloud assembly, as `cdk synth` does. @default false */
+  readonly stageAssets?: boolean;
+}
+
+/** A fresh app and stack with the construct, not yet synthesized. */
+export function buildChat(props: Partial<StartChatContactApiProps> = {}, options: BuildOptions = {}): Synthesized {
+  const app = new App({
+    outdir: temporaryOutdir(),
+    context: options.stageAssets ? {} : { 'aws:cdk:disable-asset-staging': true },
+  });
+  const stack = new Stack(app, 'ChatStack', options.stackProps);
+  const chat = new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
+  return { app, stack, chat };
+}
+
+/** Synthesizes and reads the stack's template. */
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** The template of a stack holding the construct with these props. */
+export function synthChat(props: Partial<StartChatContactApiProps> = {}, stackProps?: StackProps): Template {
+  return templateOf(buildChat(props, { stackProps }).stack);
+}
+
+/** Every unacknowledged AwsSolutions finding (errors and warnings) in `scope`, as "rule at path". */
+export function nagFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks().validateScope(scope);
+  return report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+  );
+}
+
+/** Every acknowledgement recorded on constructs under `scope`: rule id and reason, by construct path. */
+export function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+/** The only resource of a type, as the template holds it (Type, Properties, DependsOn, ...). */
+export function onlyResource(template: Template, type: string): Record<string, any> {
+  const resources = Object.values(template.findResources(type));
+  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
+  return resources[0]!;
+}
+
+/** The logical id of the only resource of a type, for matching references. */
+export function logicalIdOf(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return ids[0]!;
+}
