@@ -1,0 +1,134 @@
+// The demo widget: posts the form to the start-chat API from the browser (cross-origin, so with a CORS
+// preflight) and shows data.startChatResult, or the error envelope, or why the browser got no answer.
+// Plain browser JavaScript, served as is.
+
+const form = document.querySelector('#start-chat');
+const button = document.querySelector('#start');
+const result = document.querySelector('#result');
+
+/** The API endpoint: `?api=` on this page's address, else the one the local server filled in. */
+function apiUrl() {
+  const fromQuery = new URLSearchParams(location.search).get('api');
+  if (fromQuery && /^https?:\/\//i.test(fromQuery)) return fromQuery;
+  return document.querySelector('meta[name="start-chat-api-url"]').content;
+}
+
+function el(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+/** A long token shown by its start and length; the full value stays in the response body below. */
+function shorten(value) {
+  return typeof value === 'string' && value.length > 40 ? `${value.slice(0, 24)}… (${value.length} characters)` : String(value);
+}
+
+function show(state, { title, summary = '', fields = [], details = [], hint = '', body }) {
+  result.hidden = false;
+  result.dataset.state = state;
+  document.querySelector('#result-title').textContent = title;
+  document.querySelector('#result-summary').textContent = summary;
+  document.querySelector('#result-fields').replaceChildren(
+    ...fields.flatMap(([name, value, testId]) => [el('dt', name), el('dd', value, testId ? { 'data-testid': testId } : {})]),
+  );
+  document.querySelector('#result-details').replaceChildren(
+    ...details.map(({ field, message }) => {
+      const item = el('li');
+      item.append(el('code', field), ` ${message}`);
+      return item;
+    }),
+  );
+  // The hint alternates text and code: ['text', 'code', 'text', ...].
+  const parts = Array.isArray(hint) ? hint : [hint];
+  document.querySelector('#result-hint').replaceChildren(...parts.map((part, i) => (i % 2 === 1 ? el('code', part) : part)));
+  const pre = document.querySelector('#result-body');
+  pre.textContent = body === undefined ? '' : JSON.stringify(body, null, 2);
+  pre.closest('details').hidden = body === undefined;
+}
+
+function showStarted(status, json) {
+  const { startChatResult, featurePermissions } = json.data;
+  show('success', {
+    title: `Chat started · ${status}`,
+    summary: 'The API answered with data.startChatResult, what ChatInterface, amazon-connect-chatjs and the hosted widget read.',
+    fields: [
+      ['ContactId', startChatResult.ContactId, 'contact-id'],
+      ['ParticipantId', startChatResult.ParticipantId, 'participant-id'],
+      ['ParticipantToken', shorten(startChatResult.ParticipantToken)],
+      ...(startChatResult.ContinuedFromContactId ? [['ContinuedFromContactId', startChatResult.ContinuedFromContactId]] : []),
+      ['featurePermissions', Object.entries(featurePermissions ?? {}).map(([k, v]) => `${k}: ${v}`).join(', ')],
+    ],
+    hint: [
+      'Next, a widget opens the chat with amazon-connect-chatjs: ',
+      'connect.ChatSession.create({ chatDetails: startChatResult, type: "CUSTOMER" })',
+      '. The built-in Connect stand-in hands out fake participant tokens, so that step needs a real instance.',
+    ],
+    body: json,
+  });
+}
+
+function showError(status, json, retryAfter) {
+  const error = json && json.success === false && json.error ? json.error : undefined;
+  show('error', {
+    title: error ? `${status} · ${error.code}` : `${status} · ${json && json.message ? json.message : 'unexpected answer'}`,
+    summary: error ? error.message : 'API Gateway answered by itself (no such route, body too large, or the function failed or timed out).',
+    fields: [
+      ...(error && error.requestId ? [['requestId', error.requestId]] : []),
+      ...(retryAfter ? [['Retry-After', `${retryAfter} s`]] : []),
+    ],
+    details: error && Array.isArray(error.details) ? error.details : [],
+    body: json,
+  });
+}
+
+function showUnreachable(url, reason) {
+  show('error', {
+    title: 'No answer the page could read',
+    summary: `The browser could not call ${url}: ${reason}.`,
+    hint: `Either the API is not running, or the browser blocked the answer because this page's origin (${location.origin}) is not in the API's ALLOWED_ORIGINS. The browser console tells which.`,
+  });
+}
+
+async function startChat(event) {
+  event.preventDefault();
+  const url = apiUrl();
+  const displayName = form.elements.displayName.value;
+  const firstMessage = form.elements.firstMessage.value.trim();
+  const body = {
+    ParticipantDetails: { DisplayName: displayName },
+    ...(firstMessage && { InitialMessage: { ContentType: 'text/plain', Content: firstMessage } }),
+  };
+  button.disabled = true;
+  button.textContent = 'Starting…';
+  try {
+    let response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      showUnreachable(url, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const text = await response.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { message: text.slice(0, 200) };
+    }
+    if (response.ok && json.success === true) showStarted(response.status, json);
+    else showError(response.status, json, response.headers.get('Retry-After'));
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Start chat';
+  }
+}
+
+document.querySelector('#api-url').textContent = apiUrl();
+document.querySelector('#page-origin').textContent = location.origin;
+form.addEventListener('submit', startChat);

@@ -1,0 +1,139 @@
+/**
+ * Brings up everything `npm start` runs, from its settings: the Connect stand-in (unless the real Amazon
+ * Connect was asked for), the deployed handler bundle in a local Lambda, the API Gateway emulation in
+ * front of it, and the demo page. Returns where each listens and one `close` for all of them.
+ *
+ * With the stand-in, the handler's AWS SDK is pointed at it (`AWS_ENDPOINT_URL_CONNECT`) with dummy
+ * credentials in place of any real ones, so nothing can reach AWS. Ports of 0 pick free ones (tests).
+ */
+import { ENV, type HandlerConfig, loadConfig } from '../lambda/config.ts';
+import { type ApiGatewayServer, type AccessLogEntry, startApiGatewayServer } from './api-gateway-server.ts';
+import { type ConnectStandIn, startConnectStandIn } from './connect-stand-in/connect-stand-in.ts';
+import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
+import { type FunctionEnvironment, bundledHandlerLoader } from './handler-bundle.ts';
+import { createLambdaRuntime } from './lambda-runtime.ts';
+import type { ConnectTarget, LocalSettings } from './settings.ts';
+
+/** Which Amazon Connect the handler calls, for the start banner. */
+export interface ConnectDescription {
+  readonly target: ConnectTarget;
+  readonly instanceId: string;
+  readonly contactFlowId: string;
+  readonly region: string;
+  /** The stand-in's URL, or an endpoint override for the real Connect. */
+  readonly endpoint: string | undefined;
+}
+
+export interface LocalApi {
+  /** The chat endpoint, e.g. `http://127.0.0.1:3000/prod/chat`. */
+  readonly apiUrl: string;
+  /** The demo page, e.g. `http://127.0.0.1:3001/`, on an allowed origin when one of its two is. */
+  readonly demoUrl: string;
+  /** Origins the handler allows, as configured (`*` for any). */
+  readonly allowedOrigins: readonly string[];
+  /** Whether the demo page's own origins are among them. */
+  readonly demoPageAllowed: boolean;
+  readonly connect: ConnectDescription;
+  /** The stand-in, when chats go to it. */
+  readonly standIn: ConnectStandIn | undefined;
+  close(): Promise<void>;
+}
+
+export interface LocalApiOptions {
+  /** Called once per answered request, for an access log. */
+  readonly onRequest?: (entry: AccessLogEntry) => void;
+  /** Further variables for the function, such as `POWERTOOLS_LOG_LEVEL`. */
+  readonly functionEnv?: FunctionEnvironment;
+}
+
+/** Credentials the SDK signs stand-in calls with; the stand-in checks the signature's presence only. */
+const STAND_IN_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN', AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret' };
+
+function functionEnvironment(
+  settings: LocalSettings,
+  handlerEnv: Readonly<Record<string, string>>,
+  standIn: ConnectStandIn | undefined,
+): Record<string, string | undefined> {
+  const environment: Record<string, string | undefined> = {};
+  // Exactly the configured handler variables: anything else of the handler's is unset.
+  for (const name of Object.values(ENV)) environment[name] = handlerEnv[name];
+  environment.AWS_REGION = settings.region;
+  if (standIn !== undefined) {
+    Object.assign(environment, STAND_IN_CREDENTIALS, {
+      AWS_ENDPOINT_URL_CONNECT: standIn.url,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  }
+  return environment;
+}
+
+function originList(config: HandlerConfig): string[] {
+  return config.allowedOrigins === '*' ? ['*'] : [...config.allowedOrigins];
+}
+
+export async function startLocalApi(settings: LocalSettings, options: LocalApiOptions = {}): Promise<LocalApi> {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const closeAll = async () => {
+    for (const item of opened.reverse()) await item.close();
+    opened.length = 0;
+  };
+
+  try {
+    const standIn = settings.connect === 'stand-in' ? await startConnectStandIn() : undefined;
+    if (standIn) opened.push(standIn);
+
+    // The demo page's origins are the default allowed ones. With a fixed port they are known before it
+    // listens, and the API takes its port first (a second `npm start` then reports the API's port).
+    let api: ApiGatewayServer | undefined;
+    let demo: DemoServer | undefined;
+    const startDemo = async () => {
+      demo = await startDemoServer({ port: settings.demoPort, apiUrl: () => api?.url ?? '' });
+      opened.push(demo);
+      return demo;
+    };
+    const demoOrigins = settings.demoPort === 0 ? (await startDemo()).origins : demoPageOrigins(settings.demoPort);
+
+    const handlerEnv = {
+      ...settings.handlerEnv,
+      [ENV.allowedOrigins]: settings.handlerEnv[ENV.allowedOrigins] ?? demoOrigins.join(','),
+    };
+    // The handler's own parsing, so a bad setting stops the start with the handler's message.
+    const config = loadConfig(handlerEnv);
+
+    const environment = { ...functionEnvironment(settings, handlerEnv, standIn), ...options.functionEnv };
+    const lambda = createLambdaRuntime({ load: bundledHandlerLoader(environment), region: settings.region });
+    await lambda.warm();
+
+    api = await startApiGatewayServer({
+      port: settings.apiPort,
+      integration: (event) => lambda.invoke(event),
+      allowedOrigins: config.allowedOrigins,
+      ...(options.onRequest && { onRequest: options.onRequest }),
+    });
+    opened.push(api);
+    const page = demo ?? (await startDemo());
+
+    const allowedOrigins = originList(config);
+    const demoOrigin = page.origins.find((origin) => config.allowedOrigins === '*' || allowedOrigins.includes(origin));
+    return {
+      apiUrl: api.url,
+      demoUrl: demoOrigin === undefined ? page.url : `${demoOrigin}/`,
+      allowedOrigins,
+      demoPageAllowed: demoOrigin !== undefined,
+      connect: {
+        target: settings.connect,
+        instanceId: config.instanceId,
+        contactFlowId: config.contactFlowId,
+        region: config.region ?? settings.region,
+        endpoint: standIn?.url ?? process.env.AWS_ENDPOINT_URL_CONNECT ?? process.env.AWS_ENDPOINT_URL,
+      },
+      standIn,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The settings of `npm start`: the ports, which Amazon Connect to call, and the handler's own environment
+ * (the names in lambda/config.ts, exactly as the construct sets them on the function).
+ *
+ * Sources, strongest first: command-line flags (`--connect`, `--config`), environment variables, a JSON
+ * config file (`--config path` or `START_CHAT_CONFIG`), then defaults that work out of the box: the
+ * built-in Connect stand-in with fixed fake instance and flow ids, and the demo page's origins allowed.
+ *
+ * The real Amazon Connect is used only when asked for by name (`CONNECT_TARGET=aws` or `--connect=aws`)
+ * and only with an explicit instance id, flow id, region and AWS credentials in the environment; nothing
+ * here ever falls back to AWS. Reading settings starts nothing and throws `SettingsError` with a message
+ * that names the setting and the fix.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENV } from '../lambda/config.ts';
+
+/** Where chats are started: the built-in stand-in, or the real Amazon Connect. */
+export type ConnectTarget = 'stand-in' | 'aws';
+
+export const CONNECT_TARGETS: readonly ConnectTarget[] = ['stand-in', 'aws'];
+
+/** Fake ids the stand-in accepts; used when no instance or flow is configured. */
+export const STAND_IN_INSTANCE_ID = '11111111-1111-4111-8111-111111111111';
+export const STAND_IN_CONTACT_FLOW_ID = '22222222-2222-4222-8222-222222222222';
+
+/** The region the SDK signs for when talking to the stand-in and none is set. */
+export const STAND_IN_REGION = 'us-east-1';
+
+export const DEFAULT_API_PORT = 3000;
+
+/** Settings of the local run itself, beside the handler's variables. */
+export const LOCAL_ENV = {
+  port: 'PORT',
+  demoPort: 'DEMO_PORT',
+  connectTarget: 'CONNECT_TARGET',
+  configFile: 'START_CHAT_CONFIG',
+  region: 'AWS_REGION',
+} as const;
+
+/** Every name a config file may hold. Credentials are deliberately not among them. */
+export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
+  ...Object.values(ENV),
+  LOCAL_ENV.port,
+  LOCAL_ENV.demoPort,
+  LOCAL_ENV.connectTarget,
+  LOCAL_ENV.region,
+]);
+
+const CREDENTIAL_KEYS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
+
+export interface LocalSettings {
+  /** Port of the API on 127.0.0.1; 0 picks a free one. */
+  readonly apiPort: number;
+  /** Port of the demo page on 127.0.0.1; 0 picks a free one. @default apiPort + 1 */
+  readonly demoPort: number;
+  readonly connect: ConnectTarget;
+  /** The region the Connect client uses (`AWS_REGION`, or `CONNECT_REGION` for the real Connect). */
+  readonly region: string;
+  /**
+   * The handler's variables (lambda/config.ts names), complete except for `ALLOWED_ORIGINS` when it is
+   * not set anywhere: the demo page's origins then, known once the demo page listens.
+   */
+  readonly handlerEnv: Readonly<Record<string, string>>;
+  /** The config file read, as an absolute path. */
+  readonly configFile: string | undefined;
+  /** Hints worth printing at start, such as an instance id that is set but not used. */
+  readonly notices: readonly string[];
+}
+
+export interface CommandLine {
+  readonly help: boolean;
+  readonly configFile: string | undefined;
+  readonly connect: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A setting that cannot be used; the message names it and says what to do. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export function parseCommandLine(args: readonly string[]): CommandLine {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string' },
+        connect: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    return { help: values.help === true, configFile: values.config, connect: values.connect };
+  } catch (error) {
+    throw new SettingsError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+}
+
+/** A config file value as an environment variable's text: lists joined by commas, objects as JSON. */
+function settingText(file: string, key: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    return value.join(',');
+  }
+  if (key === ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  throw new SettingsError(`${file}: "${key}" must be a string, number, boolean or list of strings`);
+}
+
+/** Reads a JSON config file: an object keyed by the same names as the environment variables. */
+export function readConfigFile(
+  path: string,
+  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): Record<string, string> {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new SettingsError(`Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SettingsError(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(`The config file ${path} must hold a JSON object such as {"ALLOWED_ORIGINS": "http://localhost:5173"}`);
+  }
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (CREDENTIAL_KEYS.has(key)) {
+      throw new SettingsError(
+        `${path}: "${key}" does not belong in a file; keep AWS credentials in the environment (for example AWS_PROFILE after \`aws sso login\`)`,
+      );
+    }
+    if (!CONFIG_FILE_KEYS.has(key)) {
+      throw new SettingsError(`${path}: unknown setting "${key}"; the settings are ${[...CONFIG_FILE_KEYS].join(', ')}`);
+    }
+    const text = settingText(path, key, value);
+    if (text !== undefined) settings[key] = text;
+  }
+  return settings;
+}
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || number > 65_535) {
+    throw new SettingsError(`${name} must be a port number from 0 to 65535 (got "${value}")`);
+  }
+  return number;
+}
+
+/** Whether the AWS SDK's default credential chain has something to use from this environment. */
+export function hasAwsCredentials(env: Env): boolean {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  return (
+    (set('AWS_ACCESS_KEY_ID') && set('AWS_SECRET_ACCESS_KEY')) ||
+    set('AWS_PROFILE') ||
+    (set('AWS_WEB_IDENTITY_TOKEN_FILE') && set('AWS_ROLE_ARN')) ||
+    set('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') ||
+    set('AWS_CONTAINER_CREDENTIALS_FULL_URI')
+  );
+}
+
+/**
+ * Reads the settings from the command line, the environment and the config file.
+ * @param cwd where a relative `--config` path starts: the directory `npm start` was typed in.
+ */
+export function readSettings(
+  args: readonly string[],
+  env: Env,
+  options: { readonly cwd?: string; readonly readFile?: (path: string) => string } = {},
+): LocalSettings {
+  const commandLine = parseCommandLine(args);
+  const cwd = options.cwd ?? env.INIT_CWD ?? process.cwd();
+  const configArg = commandLine.configFile ?? env[LOCAL_ENV.configFile];
+  const configFile =
+    configArg === undefined || configArg.trim() === ''
+      ? undefined
+      : isAbsolute(configArg)
+        ? configArg
+        : resolve(cwd, configArg);
+  const fromFile = configFile === undefined ? {} : readConfigFile(configFile, options.readFile);
+
+  // The environment wins over the file, name by name; an empty variable counts as set (ALLOWED_ORIGINS="").
+  const merged: Record<string, string> = { ...fromFile };
+  for (const key of CONFIG_FILE_KEYS) {
+    const value = env[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  const given = (key: string) => (merged[key] ?? '').trim() !== '';
+
+  const target = (commandLine.connect ?? merged[LOCAL_ENV.connectTarget] ?? 'stand-in').trim().toLowerCase();
+  if (!(CONNECT_TARGETS as readonly string[]).includes(target)) {
+    throw new SettingsError(
+      `${LOCAL_ENV.connectTarget} (or --connect) must be one of ${CONNECT_TARGETS.join(', ')} (got "${target}")`,
+    );
+  }
+  const connect = target as ConnectTarget;
+
+  const apiPort = port(merged[LOCAL_ENV.port], LOCAL_ENV.port, DEFAULT_API_PORT);
+  if (apiPort === 65_535 && !given(LOCAL_ENV.demoPort)) {
+    throw new SettingsError(`${LOCAL_ENV.port} is 65535, so the demo page needs ${LOCAL_ENV.demoPort} set to a free port`);
+  }
+  const demoPort = port(merged[LOCAL_ENV.demoPort], LOCAL_ENV.demoPort, apiPort === 0 ? 0 : apiPort + 1);
+  if (demoPort !== 0 && demoPort === apiPort) {
+    throw new SettingsError(`${LOCAL_ENV.port} and ${LOCAL_ENV.demoPort} must differ (both are ${apiPort})`);
+  }
+
+  const handlerEnv: Record<string, string> = {};
+  for (const name of Object.values(ENV)) {
+    const value = merged[name];
+    if (value !== undefined) handlerEnv[name] = value;
+  }
+
+  const notices: string[] = [];
+  let region: string;
+  if (connect === 'stand-in') {
+    const unused: string[] = [];
+    for (const [name, fake] of [
+      [ENV.instanceId, STAND_IN_INSTANCE_ID],
+      [ENV.contactFlowId, STAND_IN_CONTACT_FLOW_ID],
+    ] as const) {
+      if (given(name)) unused.push(name);
+      else handlerEnv[name] = fake;
+    }
+    if (unused.length > 0) {
+      notices.push(
+        `${unused.join(' and ')} ${unused.length > 1 ? 'are' : 'is'} set, but chats start in the built-in stand-in; set ${LOCAL_ENV.connectTarget}=aws (or --connect=aws) to use the real Amazon Connect.`,
+      );
+    }
+    region = merged[LOCAL_ENV.region]?.trim() || STAND_IN_REGION;
+  } else {
+    const missing = [ENV.instanceId, ENV.contactFlowId].filter((name) => !given(name));
+    if (missing.length > 0) {
+      throw new SettingsError(
+        `The real Amazon Connect needs ${missing.join(' and ')}: the instance ID and the ID of the contact flow chats start in (from the Connect console, or \`aws connect list-instances\` / \`aws connect list-contact-flows\`).`,
+      );
+    }
+    const awsRegion = merged[ENV.region]?.trim() || merged[LOCAL_ENV.region]?.trim();
+    if (!awsRegion) {
+      throw new SettingsError(`The real Amazon Connect needs ${LOCAL_ENV.region} (or ${ENV.region}): the instance's region, such as us-east-1.`);
+    }
+    region = awsRegion;
+    if (!hasAwsCredentials(env)) {
+      throw new SettingsError(
+        'The real Amazon Connect needs AWS credentials in the environment: AWS_PROFILE (for example after `aws sso login --profile NAME`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. They need connect:StartChatContact on the contact flow.',
+      );
+    }
+  }
+
+  return { apiPort, demoPort, connect, region, handlerEnv, configFile, notices };
+}

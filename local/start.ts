@@ -1,0 +1,118 @@
+/**
+ * `npm start`: runs the API on this machine for frontend development. The deployed handler bundle runs
+ * in a local Lambda behind an API Gateway emulation on http://127.0.0.1:3000/prod/chat (`PORT`), against
+ * the built-in Connect stand-in unless the real Amazon Connect is asked for; a demo page on the next port
+ * (`DEMO_PORT`) calls it from the browser. Settings: see local/settings.ts and `npm start -- --help`.
+ *
+ * Ctrl-C (or SIGTERM) closes every server and exits with 0. Startup problems (a bad setting, a port in
+ * use, a missing bundle) print one message saying what to do and exit with 1 (2 for bad flags).
+ */
+import { ENV } from '../lambda/config.ts';
+import { ConfigurationError } from '../lambda/errors.ts';
+import type { AccessLogEntry } from './api-gateway-server.ts';
+import { startBanner } from './banner.ts';
+import { MissingBundleError } from './handler-bundle.ts';
+import { ListenError, PortInUseError } from './listen.ts';
+import { type LocalApi, startLocalApi } from './local-api.ts';
+import { LOCAL_ENV, STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID, SettingsError, parseCommandLine, readSettings } from './settings.ts';
+
+const USAGE = `Usage: npm start [-- [--connect=stand-in|aws] [--config FILE]]
+
+Runs the start-chat API locally: the deployed handler bundle behind an API Gateway emulation,
+with a demo page that calls it from the browser.
+
+Options (flag, or environment variable; flags win over variables, variables over the file):
+  --connect=TARGET  ${LOCAL_ENV.connectTarget}     stand-in (default): the built-in Connect stand-in, no AWS account;
+                                       aws: the real Amazon Connect (needs ${ENV.instanceId},
+                                       ${ENV.contactFlowId}, AWS_REGION and AWS credentials)
+  --config FILE     ${LOCAL_ENV.configFile}  a JSON object of settings, keyed by the variable names
+                    ${LOCAL_ENV.port}               the API's port on 127.0.0.1 (default 3000)
+                    ${LOCAL_ENV.demoPort}          the demo page's port (default PORT + 1)
+
+The handler reads the variables the deployed function reads (see lambda/config.ts and the README),
+such as ALLOWED_ORIGINS (default: the demo page's origins), ALLOWED_ATTRIBUTE_KEYS or
+MAX_CHAT_DURATION_MINUTES. With the stand-in, ${ENV.instanceId} and ${ENV.contactFlowId}
+default to ${STAND_IN_INSTANCE_ID} and ${STAND_IN_CONTACT_FLOW_ID}.
+`;
+
+function cannotStart(message: string, code: number): number {
+  process.stderr.write(`Cannot start: ${message}\n`);
+  return code;
+}
+
+function portAdvice(error: PortInUseError): string {
+  const setting = error.purpose === 'the API' ? LOCAL_ENV.port : LOCAL_ENV.demoPort;
+  const suggestion = error.port === 0 ? 0 : Math.min(error.port + 100, 65_535);
+  return `port ${error.port} on ${error.host} (${error.purpose}) is already in use. Is another \`npm start\` still running?\nStop it, or choose another port: ${setting}=${suggestion} npm start`;
+}
+
+function accessLine(entry: AccessLogEntry): string {
+  const time = new Date().toISOString().slice(11, 19);
+  const by = entry.gatewayResponse === undefined ? '' : entry.gatewayResponse === 'preflight' ? ' (preflight)' : ' (API Gateway)';
+  const origin = entry.origin === undefined ? '' : `  origin ${entry.origin}`;
+  return `${time} ${entry.method} ${entry.path} -> ${entry.status}${by} in ${entry.latencyMs} ms${origin}\n`;
+}
+
+function onRequest(entry: AccessLogEntry): void {
+  process.stdout.write(accessLine(entry));
+  if (entry.error !== undefined) {
+    process.stderr.write(`The function failed: ${entry.error instanceof Error ? (entry.error.stack ?? entry.error.message) : String(entry.error)}\n`);
+  }
+}
+
+function stopOnSignals(api: LocalApi): void {
+  let stopping = false;
+  const stop = () => {
+    // The terminal sends Ctrl-C to npm and to this process, and npm passes it on again: stop once.
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping...\n');
+    setTimeout(() => {
+      process.stderr.write('Still not stopped after 5 seconds; exiting anyway.\n');
+      process.exit(1);
+    }, 5_000).unref();
+    api.close().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`Error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(args: readonly string[]): Promise<number | undefined> {
+  let settings;
+  try {
+    if (parseCommandLine(args).help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    settings = readSettings(args, process.env);
+  } catch (error) {
+    if (error instanceof SettingsError) return cannotStart(error.message, 2);
+    throw error;
+  }
+
+  let api: LocalApi;
+  try {
+    api = await startLocalApi(settings, { onRequest });
+  } catch (error) {
+    if (error instanceof PortInUseError) return cannotStart(portAdvice(error), 1);
+    if (error instanceof ListenError || error instanceof ConfigurationError || error instanceof MissingBundleError) {
+      return cannotStart(error.message, 1);
+    }
+    throw error;
+  }
+  process.stdout.write(startBanner(api, settings.notices));
+  stopOnSignals(api);
+  return undefined;
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

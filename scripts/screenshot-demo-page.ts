@@ -1,0 +1,32 @@
+/**
+ * Writes docs/demo-page.png, the README's picture of the demo page after a chat has started: brings the
+ * local API up as `npm start` does (default ports 3000 and 3001, or PORT / DEMO_PORT), opens the demo page
+ * in headless Chromium, submits the form and captures the page.
+ *
+ * Run after changing the demo page: `npm run build && node scripts/screenshot-demo-page.ts`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalApi } from '../local/local-api.ts';
+import { readSettings } from '../local/settings.ts';
+import { launchChromium } from '../test/support/chromium.ts';
+import { PROJECT_ROOT } from './bundle-handler.ts';
+
+export const SCREENSHOT = join(PROJECT_ROOT, 'docs', 'demo-page.png');
+
+const api = await startLocalApi(readSettings([], process.env), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+const browser = await launchChromium({ width: 900, height: 760 });
+try {
+  const page = await browser.context.newPage();
+  await page.goto(api.demoUrl);
+  await page.fill('#display-name', 'Ada Lovelace');
+  await page.fill('#first-message', 'Hi! I have a question about my order.');
+  await page.click('#start');
+  await page.getByTestId('contact-id').waitFor({ timeout: 10_000 });
+  mkdirSync(join(PROJECT_ROOT, 'docs'), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`wrote ${SCREENSHOT}`);
+} finally {
+  await browser.close();
+  await api.close();
+}

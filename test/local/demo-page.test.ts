@@ -1,0 +1,80 @@
+/**
+ * The demo page in a real browser: headless Chromium opens it on its own origin, fills in the form and
+ * submits it; the page calls the local API cross-origin (with a CORS preflight, as a widget does) and
+ * shows what the API answered.
+ */
+import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
+import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import { readSettings } from '../../local/settings.ts';
+import { type Chromium, launchChromium } from '../support/chromium.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let api: LocalApi;
+let browser: Chromium;
+const requests: AccessLogEntry[] = [];
+
+beforeAll(async () => {
+  api = await startLocalApi(readSettings([], { PORT: '0' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    onRequest: (entry) => requests.push(entry),
+  });
+  browser = await launchChromium();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+beforeEach(() => {
+  requests.length = 0;
+  api.standIn!.reset();
+});
+
+test('a visitor starts a chat from the demo page and sees its ContactId', async () => {
+  // Arrange
+  const page = await browser.context.newPage();
+  await page.goto(api.demoUrl);
+  const pageOrigin = new URL(api.demoUrl).origin;
+
+  // Act
+  await page.fill('#display-name', 'Ada Lovelace');
+  await page.fill('#first-message', 'Hello from the browser');
+  await page.click('#start');
+  const contactId = await page.getByTestId('contact-id').textContent({ timeout: 10_000 });
+
+  // Assert
+  expect(contactId).toMatch(UUID);
+  expect(await page.locator('#result').getAttribute('data-state')).toBe('success');
+  expect(api.standIn!.startChatCalls()).toHaveLength(1);
+  expect(api.standIn!.startChatCalls()[0]!.body).toMatchObject({
+    ParticipantDetails: { DisplayName: 'Ada Lovelace' },
+    InitialMessage: { ContentType: 'text/plain', Content: 'Hello from the browser' },
+  });
+  // Cross-origin, as a widget on a website: the browser asked first, then posted.
+  expect(requests.map(({ method, status, origin }) => ({ method, status, origin }))).toEqual([
+    { method: 'OPTIONS', status: 204, origin: pageOrigin },
+    { method: 'POST', status: 200, origin: pageOrigin },
+  ]);
+  await page.close();
+});
+
+test('the page shows the error envelope, opened on its other origin (localhost)', async () => {
+  // Arrange
+  const page = await browser.context.newPage();
+  await page.goto(api.demoUrl.replace('127.0.0.1', 'localhost'));
+
+  // Act: a blank display name passes the browser but not the API's validation.
+  await page.fill('#display-name', '   ');
+  await page.click('#start');
+  await page.locator('#result[data-state="error"]').waitFor({ timeout: 10_000 });
+
+  // Assert
+  expect(await page.locator('#result-title').textContent()).toBe('400 · VALIDATION_ERROR');
+  expect(await page.locator('#result-details').textContent()).toContain('ParticipantDetails.DisplayName');
+  expect(api.standIn!.startChatCalls()).toHaveLength(0);
+  expect(requests.at(-1)).toMatchObject({ method: 'POST', status: 400, origin: new URL(page.url()).origin });
+  await page.close();
+});

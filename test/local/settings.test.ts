@@ -1,0 +1,185 @@
+/**
+ * The settings of `npm start`: defaults that work with nothing set, the handler's own variable names from
+ * the environment or a config file, and the real Amazon Connect only when asked for explicitly.
+ */
+import { describe, expect, test } from '@jest/globals';
+import {
+  STAND_IN_CONTACT_FLOW_ID,
+  STAND_IN_INSTANCE_ID,
+  SettingsError,
+  readSettings,
+} from '../../local/settings.ts';
+
+const REAL_INSTANCE = '0a1b2c3d-1111-4222-8333-444455556666';
+const REAL_FLOW = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+
+/** A config file system holding one file. */
+function file(path: string, content: unknown) {
+  return {
+    cwd: '/project',
+    readFile: (wanted: string) => {
+      if (wanted !== path) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return typeof content === 'string' ? content : JSON.stringify(content);
+    },
+  };
+}
+
+function settingsError(run: () => unknown): SettingsError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SettingsError) return error;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('defaults', () => {
+  test('with nothing set: ports 3000 and 3001, the stand-in with fake ids, origins left to the demo page', () => {
+    // Act
+    const settings = readSettings([], {});
+
+    // Assert
+    expect(settings).toMatchObject({ apiPort: 3000, demoPort: 3001, connect: 'stand-in', region: 'us-east-1' });
+    expect(settings.handlerEnv).toEqual({
+      CONNECT_INSTANCE_ID: STAND_IN_INSTANCE_ID,
+      CONNECT_CONTACT_FLOW_ID: STAND_IN_CONTACT_FLOW_ID,
+    });
+    expect(settings.notices).toEqual([]);
+  });
+
+  test('PORT moves the demo page along; DEMO_PORT sets it apart', () => {
+    expect(readSettings([], { PORT: '4000' })).toMatchObject({ apiPort: 4000, demoPort: 4001 });
+    expect(readSettings([], { PORT: '4000', DEMO_PORT: '5000' })).toMatchObject({ apiPort: 4000, demoPort: 5000 });
+    expect(readSettings([], { PORT: '0' })).toMatchObject({ apiPort: 0, demoPort: 0 });
+  });
+
+  test.each([['abc'], ['-1'], ['70000'], ['3.5']])('PORT=%s is refused, naming PORT', (value) => {
+    expect(settingsError(() => readSettings([], { PORT: value })).message).toMatch(/^PORT must be a port number/);
+  });
+});
+
+describe('the handler variables', () => {
+  test('are taken from the environment by the names the handler reads; unrelated variables are not', () => {
+    // Act
+    const settings = readSettings([], {
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+      ALLOWED_ATTRIBUTE_KEYS: 'customerName',
+      MAX_CHAT_DURATION_MINUTES: '120',
+      HOME: '/root',
+    });
+
+    // Assert
+    expect(settings.handlerEnv).toEqual({
+      CONNECT_INSTANCE_ID: STAND_IN_INSTANCE_ID,
+      CONNECT_CONTACT_FLOW_ID: STAND_IN_CONTACT_FLOW_ID,
+      ALLOWED_ORIGINS: 'http://localhost:5173',
+      ALLOWED_ATTRIBUTE_KEYS: 'customerName',
+      MAX_CHAT_DURATION_MINUTES: '120',
+    });
+  });
+
+  test('an empty ALLOWED_ORIGINS is kept: it means no browser origin, not the default', () => {
+    expect(readSettings([], { ALLOWED_ORIGINS: '' }).handlerEnv.ALLOWED_ORIGINS).toBe('');
+  });
+
+  test('a config file gives them as JSON (lists, numbers, objects), and the environment wins over it', () => {
+    // Arrange
+    const fs = file('/project/chat.json', {
+      ALLOWED_ORIGINS: ['http://localhost:5173', 'http://localhost:3001'],
+      MAX_CHAT_DURATION_MINUTES: 90,
+      ALLOW_PERSISTENT_CHAT: true,
+      SERVER_ATTRIBUTES: { channel: 'web' },
+      PORT: 3100,
+    });
+
+    // Act
+    const settings = readSettings(['--config', 'chat.json'], { MAX_CHAT_DURATION_MINUTES: '200' }, fs);
+
+    // Assert
+    expect(settings.configFile).toBe('/project/chat.json');
+    expect(settings.apiPort).toBe(3100);
+    expect(settings.handlerEnv).toMatchObject({
+      ALLOWED_ORIGINS: 'http://localhost:5173,http://localhost:3001',
+      MAX_CHAT_DURATION_MINUTES: '200',
+      ALLOW_PERSISTENT_CHAT: 'true',
+      SERVER_ATTRIBUTES: '{"channel":"web"}',
+    });
+  });
+
+  test('START_CHAT_CONFIG names the file too; --config=path works', () => {
+    const fs = file('/project/a.json', { DEFAULT_DISPLAY_NAME: 'Guest' });
+    expect(readSettings([], { START_CHAT_CONFIG: 'a.json' }, fs).handlerEnv.DEFAULT_DISPLAY_NAME).toBe('Guest');
+    expect(readSettings(['--config=/project/a.json'], {}, fs).handlerEnv.DEFAULT_DISPLAY_NAME).toBe('Guest');
+  });
+
+  test.each([
+    ['an unknown key', { ALLOWED_ORIGIN: 'x' }, /unknown setting "ALLOWED_ORIGIN"/],
+    ['credentials', { AWS_SECRET_ACCESS_KEY: 'x' }, /"AWS_SECRET_ACCESS_KEY" does not belong in a file/],
+    ['a nested value', { ALLOWED_ORIGINS: { a: 1 } }, /"ALLOWED_ORIGINS" must be a string/],
+    ['not an object', ['a'], /must hold a JSON object/],
+    ['not JSON', '{oops', /is not valid JSON/],
+  ])('a config file with %s is refused with the file named', (_, content, message) => {
+    const error = settingsError(() => readSettings(['--config', 'c.json'], {}, file('/project/c.json', content)));
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('/project/c.json');
+  });
+
+  test('a missing config file is refused with its path', () => {
+    expect(settingsError(() => readSettings(['--config', 'missing.json'], {}, file('/project/c.json', {}))).message).toMatch(
+      /Cannot read the config file \/project\/missing\.json: ENOENT/,
+    );
+  });
+
+  test('an unknown flag is refused', () => {
+    expect(settingsError(() => readSettings(['--prot', '3000'], {})).message).toMatch(/--prot/);
+  });
+});
+
+describe('the real Amazon Connect', () => {
+  const aws = { CONNECT_INSTANCE_ID: REAL_INSTANCE, CONNECT_CONTACT_FLOW_ID: REAL_FLOW, AWS_REGION: 'eu-west-2', ...CREDENTIALS };
+
+  test('is used with CONNECT_TARGET=aws, the ids, a region and credentials', () => {
+    // Act
+    const settings = readSettings([], { ...aws, CONNECT_TARGET: 'aws' });
+
+    // Assert
+    expect(settings).toMatchObject({ connect: 'aws', region: 'eu-west-2' });
+    expect(settings.handlerEnv).toMatchObject({ CONNECT_INSTANCE_ID: REAL_INSTANCE, CONNECT_CONTACT_FLOW_ID: REAL_FLOW });
+  });
+
+  test('--connect=aws beats CONNECT_TARGET; AWS_PROFILE counts as credentials; CONNECT_REGION as the region', () => {
+    const settings = readSettings(['--connect=aws'], {
+      CONNECT_TARGET: 'stand-in',
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+      CONNECT_REGION: 'ap-southeast-2',
+      AWS_PROFILE: 'dev',
+    });
+    expect(settings).toMatchObject({ connect: 'aws', region: 'ap-southeast-2' });
+  });
+
+  test('is never used without being asked for: the ids alone stay on the stand-in, with a notice', () => {
+    // Act
+    const settings = readSettings([], aws);
+
+    // Assert
+    expect(settings.connect).toBe('stand-in');
+    expect(settings.notices).toEqual([expect.stringContaining('CONNECT_TARGET=aws')]);
+    expect(settings.notices[0]).toContain('CONNECT_INSTANCE_ID and CONNECT_CONTACT_FLOW_ID are set');
+  });
+
+  test.each([
+    ['the instance id', { CONNECT_INSTANCE_ID: undefined }, /needs CONNECT_INSTANCE_ID/],
+    ['the flow id', { CONNECT_CONTACT_FLOW_ID: undefined }, /needs CONNECT_CONTACT_FLOW_ID/],
+    ['a region', { AWS_REGION: undefined }, /needs AWS_REGION \(or CONNECT_REGION\)/],
+    ['credentials', { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, /needs AWS credentials/],
+  ])('asked for without %s, refuses to start', (_, missing, message) => {
+    expect(settingsError(() => readSettings(['--connect', 'aws'], { ...aws, ...missing })).message).toMatch(message);
+  });
+
+  test('an unknown target is refused, listing the targets', () => {
+    expect(settingsError(() => readSettings([], { CONNECT_TARGET: 'prod' })).message).toMatch(/one of stand-in, aws/);
+  });
+});

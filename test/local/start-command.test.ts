@@ -1,0 +1,120 @@
+/**
+ * The `npm start` command itself (local/start.ts in a child process): what it prints, that the printed
+ * curl command's request starts a chat, that Ctrl-C stops it cleanly, and the messages for a busy port
+ * and a bad setting.
+ */
+import { afterEach, expect, test } from '@jest/globals';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { closeServer, listen } from '../../local/listen.ts';
+import { EXAMPLE_BODY } from '../../local/banner.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const running: ChildProcess[] = [];
+
+interface Started {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Runs `node local/start.ts` with only the given variables beside PATH and HOME. */
+function start(env: Record<string, string>, args: string[] = []): Started {
+  const child = spawn(process.execPath, ['local/start.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor(started: Started, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  const endsAt = Date.now() + timeoutMs;
+  for (;;) {
+    const match = started.stdout().match(pattern);
+    if (match) return match;
+    if (started.child.exitCode !== null || Date.now() > endsAt) {
+      throw new Error(`no ${pattern} in the output:\n${started.stdout()}\n${started.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+test('prints the URL, the Connect it uses and a curl command that starts a chat; Ctrl-C stops it cleanly', async () => {
+  // Arrange
+  const started = start({ PORT: '0' });
+  await waitFor(started, /Press Ctrl-C to stop/);
+  const url = started.stdout().match(/API {8}POST (http:\/\/127\.0\.0\.1:\d+\/prod\/chat)/)?.[1];
+
+  // Act: the request the printed curl command sends.
+  const response = await fetch(url!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: EXAMPLE_BODY });
+  const body = (await response.json()) as { data: { startChatResult: { ContactId: string } } };
+  started.child.kill('SIGINT');
+  const code = await started.exited;
+
+  // Assert
+  expect(started.stdout()).toContain(`curl -i ${url} \\`);
+  expect(started.stdout()).toContain(`-d '${EXAMPLE_BODY}'`);
+  expect(started.stdout()).toMatch(/Connect {4}built-in stand-in at http:\/\/127\.0\.0\.1:\d+ \(5 requests\/s, burst 8/);
+  expect(started.stdout()).toMatch(/Demo page {2}http:\/\/127\.0\.0\.1:\d+\//);
+  expect(response.status).toBe(200);
+  expect(body.data.startChatResult.ContactId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(started.stdout()).toMatch(/POST \/prod\/chat -> 200/);
+  expect(code).toBe(0);
+  expect(started.stdout()).toContain('Stopped.');
+  expect(started.stderr()).toBe('');
+});
+
+test('a port in use gives a clear message and exit code 1', async () => {
+  // Arrange
+  const blocker = createServer();
+  const port = await listen(blocker, 0, '127.0.0.1', 'a blocker');
+
+  try {
+    // Act
+    const started = start({ PORT: String(port), DEMO_PORT: '0' });
+    const code = await started.exited;
+
+    // Assert
+    expect(code).toBe(1);
+    expect(started.stderr()).toContain(`Cannot start: port ${port} on 127.0.0.1 (the API) is already in use.`);
+    expect(started.stderr()).toContain('Is another `npm start` still running?');
+    expect(started.stderr()).toMatch(/choose another port: PORT=\d+ npm start/);
+    expect(started.stdout()).not.toContain('Press Ctrl-C');
+  } finally {
+    await closeServer(blocker);
+  }
+});
+
+test('the real Amazon Connect asked for without its settings: a message naming them, exit code 2', async () => {
+  // Act
+  const started = start({ PORT: '0' }, ['--connect=aws']);
+  const code = await started.exited;
+
+  // Assert
+  expect(code).toBe(2);
+  expect(started.stderr()).toMatch(/^Cannot start: The real Amazon Connect needs CONNECT_INSTANCE_ID and CONNECT_CONTACT_FLOW_ID/);
+});
+
+test('a setting the handler refuses stops the start with the handler\'s message', async () => {
+  // Act
+  const started = start({ PORT: '0', ALLOWED_ORIGINS: 'localhost:3001' });
+  const code = await started.exited;
+
+  // Assert
+  expect(code).toBe(1);
+  expect(started.stderr()).toContain('Cannot start: Invalid configuration: ALLOWED_ORIGINS has "localhost:3001"');
+});
