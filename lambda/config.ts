@@ -3,45 +3,17 @@
  * Anything missing or malformed throws a `ConfigurationError` naming the variable, so a bad deployment
  * fails at its first invocation with a clear message instead of answering requests wrongly.
  */
+import {
+  API_GATEWAY_TIMEOUT_MS,
+  ATTRIBUTE_KEY_PATTERN,
+  CHAT_DURATION_MINUTES,
+  HANDLER_DEFAULTS,
+  HANDLER_ENV,
+  HANDLER_LIMITS,
+  ID_PATTERN,
+  normalizeOrigin,
+} from '../lib/handler-contract.ts';
 import { ConfigurationError } from './errors.ts';
-
-/** Names of the environment variables the handler reads. The construct and the local server set them. */
-export const ENV = {
-  instanceId: 'CONNECT_INSTANCE_ID',
-  contactFlowId: 'CONNECT_CONTACT_FLOW_ID',
-  allowedContactFlowIds: 'CONNECT_ALLOWED_CONTACT_FLOW_IDS',
-  region: 'CONNECT_REGION',
-  allowedOrigins: 'ALLOWED_ORIGINS',
-  allowedAttributeKeys: 'ALLOWED_ATTRIBUTE_KEYS',
-  serverAttributes: 'SERVER_ATTRIBUTES',
-  maxChatDurationMinutes: 'MAX_CHAT_DURATION_MINUTES',
-  allowPersistentChat: 'ALLOW_PERSISTENT_CHAT',
-  allowRelatedContact: 'ALLOW_RELATED_CONTACT',
-  allowCustomerId: 'ALLOW_CUSTOMER_ID',
-  allowSegmentAttributes: 'ALLOW_SEGMENT_ATTRIBUTES',
-  defaultDisplayName: 'DEFAULT_DISPLAY_NAME',
-  attachmentsEnabled: 'ATTACHMENTS_ENABLED',
-  maxBodyBytes: 'MAX_BODY_BYTES',
-  retryBudgetMs: 'CONNECT_RETRY_BUDGET_MS',
-  attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
-  retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
-  maxAttempts: 'CONNECT_MAX_ATTEMPTS',
-} as const;
-
-/** Connect's own bounds on ChatDurationInMinutes. */
-export const CHAT_DURATION_MINUTES = { min: 60, max: 10_080, connectDefault: 1_500 } as const;
-
-/** API Gateway REST APIs end every integration at 29 seconds. */
-export const API_GATEWAY_TIMEOUT_MS = 29_000;
-
-export const DEFAULTS = {
-  maxChatDurationMinutes: CHAT_DURATION_MINUTES.connectDefault,
-  maxBodyBytes: 128 * 1024,
-  retryBudgetMs: 25_000,
-  attemptTimeoutMs: 3_000,
-  retryBaseDelayMs: 1_000,
-  maxAttempts: 8,
-} as const;
 
 /** `'*'` allows every origin; otherwise the exact, normalized origins that may call from a browser. */
 export type AllowedOrigins = '*' | ReadonlySet<string>;
@@ -83,9 +55,6 @@ export interface HandlerConfig {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
-const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -133,21 +102,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-/**
- * Normalizes an origin the way browsers serialize the `Origin` header: lower-case scheme and host, no
- * default port, no path. Returns undefined for anything that is not an http(s) origin.
- */
-export function normalizeOrigin(origin: string): string | undefined {
-  if (!URL.canParse(origin)) return undefined;
-  const url = new URL(origin);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
-  if (url.pathname !== '/' && url.pathname !== '') return undefined;
-  return url.origin;
-}
-
 function allowedOrigins(env: Env): AllowedOrigins {
-  const name = ENV.allowedOrigins;
+  const name = HANDLER_ENV.allowedOrigins;
   if (env[name] === undefined) {
     throw new ConfigurationError(
       name,
@@ -171,7 +127,7 @@ function allowedOrigins(env: Env): AllowedOrigins {
 }
 
 function serverAttributes(env: Env): Record<string, string> {
-  const name = ENV.serverAttributes;
+  const name = HANDLER_ENV.serverAttributes;
   const raw = optional(env, name);
   if (raw === undefined) return {};
   let parsed: unknown;
@@ -197,64 +153,76 @@ function serverAttributes(env: Env): Record<string, string> {
 /** Reads and checks the whole configuration. Throws `ConfigurationError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): HandlerConfig {
   const instanceId = id(
-    ENV.instanceId,
-    required(env, ENV.instanceId, 'the ID of the Amazon Connect instance'),
+    HANDLER_ENV.instanceId,
+    required(env, HANDLER_ENV.instanceId, 'the ID of the Amazon Connect instance'),
     'Amazon Connect instance',
   );
   const contactFlowId = id(
-    ENV.contactFlowId,
-    required(env, ENV.contactFlowId, 'the ID of the contact flow that chats start in'),
+    HANDLER_ENV.contactFlowId,
+    required(env, HANDLER_ENV.contactFlowId, 'the ID of the contact flow that chats start in'),
     'contact flow',
   );
   const allowedContactFlowIds = new Set([
     contactFlowId,
-    ...list(env, ENV.allowedContactFlowIds).map((flow) => id(ENV.allowedContactFlowIds, flow, 'contact flow')),
+    ...list(env, HANDLER_ENV.allowedContactFlowIds).map((flow) => id(HANDLER_ENV.allowedContactFlowIds, flow, 'contact flow')),
   ]);
 
-  const allowedAttributeKeys = new Set(list(env, ENV.allowedAttributeKeys));
+  const allowedAttributeKeys = new Set(list(env, HANDLER_ENV.allowedAttributeKeys));
   for (const key of allowedAttributeKeys) {
     if (!ATTRIBUTE_KEY_PATTERN.test(key)) {
       throw new ConfigurationError(
-        ENV.allowedAttributeKeys,
+        HANDLER_ENV.allowedAttributeKeys,
         `has the key "${key}"; keys may hold only letters, digits, "-" and "_"`,
       );
     }
   }
 
-  const defaultDisplayName = optional(env, ENV.defaultDisplayName);
-  if (defaultDisplayName !== undefined && [...defaultDisplayName].length > 256) {
-    throw new ConfigurationError(ENV.defaultDisplayName, 'must be at most 256 characters');
+  const defaultDisplayName = optional(env, HANDLER_ENV.defaultDisplayName);
+  if (defaultDisplayName !== undefined && [...defaultDisplayName].length > HANDLER_LIMITS.displayNameChars) {
+    throw new ConfigurationError(HANDLER_ENV.defaultDisplayName, `must be at most ${HANDLER_LIMITS.displayNameChars} characters`);
   }
 
   const retry: RetrySettings = {
-    budgetMs: integer(env, ENV.retryBudgetMs, DEFAULTS.retryBudgetMs, 1_000, API_GATEWAY_TIMEOUT_MS),
-    attemptTimeoutMs: integer(env, ENV.attemptTimeoutMs, DEFAULTS.attemptTimeoutMs, 100, API_GATEWAY_TIMEOUT_MS),
-    baseDelayMs: integer(env, ENV.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, 1, 10_000),
-    maxAttempts: integer(env, ENV.maxAttempts, DEFAULTS.maxAttempts, 1, 20),
+    budgetMs: integer(
+      env,
+      HANDLER_ENV.retryBudgetMs,
+      HANDLER_DEFAULTS.retryBudgetMs,
+      HANDLER_LIMITS.retryBudgetMs.min,
+      HANDLER_LIMITS.retryBudgetMs.max,
+    ),
+    attemptTimeoutMs: integer(env, HANDLER_ENV.attemptTimeoutMs, HANDLER_DEFAULTS.attemptTimeoutMs, 100, API_GATEWAY_TIMEOUT_MS),
+    baseDelayMs: integer(env, HANDLER_ENV.retryBaseDelayMs, HANDLER_DEFAULTS.retryBaseDelayMs, 1, 10_000),
+    maxAttempts: integer(env, HANDLER_ENV.maxAttempts, HANDLER_DEFAULTS.maxAttempts, 1, 20),
   };
 
   return {
     instanceId,
     contactFlowId,
     allowedContactFlowIds,
-    region: optional(env, ENV.region),
+    region: optional(env, HANDLER_ENV.region),
     allowedOrigins: allowedOrigins(env),
     allowedAttributeKeys,
     serverAttributes: serverAttributes(env),
     maxChatDurationMinutes: integer(
       env,
-      ENV.maxChatDurationMinutes,
-      DEFAULTS.maxChatDurationMinutes,
+      HANDLER_ENV.maxChatDurationMinutes,
+      HANDLER_DEFAULTS.maxChatDurationMinutes,
       CHAT_DURATION_MINUTES.min,
       CHAT_DURATION_MINUTES.max,
     ),
-    allowPersistentChat: flag(env, ENV.allowPersistentChat),
-    allowRelatedContact: flag(env, ENV.allowRelatedContact),
-    allowCustomerId: flag(env, ENV.allowCustomerId),
-    allowSegmentAttributes: flag(env, ENV.allowSegmentAttributes),
+    allowPersistentChat: flag(env, HANDLER_ENV.allowPersistentChat),
+    allowRelatedContact: flag(env, HANDLER_ENV.allowRelatedContact),
+    allowCustomerId: flag(env, HANDLER_ENV.allowCustomerId),
+    allowSegmentAttributes: flag(env, HANDLER_ENV.allowSegmentAttributes),
     defaultDisplayName,
-    attachmentsEnabled: flag(env, ENV.attachmentsEnabled),
-    maxBodyBytes: integer(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes, 1_024, 10 * 1024 * 1024),
+    attachmentsEnabled: flag(env, HANDLER_ENV.attachmentsEnabled),
+    maxBodyBytes: integer(
+      env,
+      HANDLER_ENV.maxBodyBytes,
+      HANDLER_DEFAULTS.maxBodyBytes,
+      HANDLER_LIMITS.maxBodyBytes.min,
+      HANDLER_LIMITS.maxBodyBytes.max,
+    ),
     retry,
   };
 }

@@ -4,7 +4,7 @@
  * the request, each less a margin for writing the answer.
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { API_GATEWAY_TIMEOUT_MS } from './config.ts';
+import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
 
 /** Time kept back from each limit to build, log and return the answer. */
 export const RESPONSE_MARGIN_MS = 500;

@@ -4,7 +4,7 @@
  * valid body and every check, each problem reported with its field path and what is allowed there.
  */
 import * as v from 'valibot';
-import { CHAT_DURATION_MINUTES } from './config.ts';
+import { CHAT_DURATION_MINUTES, HANDLER_LIMITS } from '../lib/handler-contract.ts';
 
 /** What the deployer allows; a subset of `HandlerConfig`. */
 export interface RequestPolicy {
@@ -20,7 +20,7 @@ export interface RequestPolicy {
 }
 
 export const LIMITS = {
-  displayNameChars: 256,
+  displayNameChars: HANDLER_LIMITS.displayNameChars,
   attributesBytes: 32_768,
   attributeKeyChars: 32_767,
   attributeValueChars: 32_767,

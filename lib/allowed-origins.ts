@@ -1,26 +1,14 @@
 /**
- * The `allowedOrigins` prop, checked and normalized by the same rules the handler applies to
- * `ALLOWED_ORIGINS` (lambda/config.ts): `*` alone, or http(s) origins without path, query or credentials,
+ * The `allowedOrigins` prop, checked and normalized by the rule the handler applies to `ALLOWED_ORIGINS`
+ * (handler-contract.ts): `*` alone, or http(s) origins without path, query or credentials,
  * written the way browsers send the `Origin` header. Origins that are unresolved tokens pass unchecked.
  */
 import { Token } from 'aws-cdk-lib';
+import { normalizeOrigin } from './handler-contract.ts';
 import { invalidProp } from './invalid-prop.ts';
 
 /** `'*'` for every origin; otherwise the normalized origins, possibly none (no browser may call). */
 export type NormalizedOrigins = '*' | readonly string[];
-
-/**
- * Normalizes an origin the way browsers serialize the `Origin` header: lower-case scheme and host, no
- * default port, no path. Returns undefined for anything that is not an http(s) origin.
- */
-export function normalizeOrigin(origin: string): string | undefined {
-  if (!URL.canParse(origin)) return undefined;
-  const url = new URL(origin);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
-  if (url.pathname !== '/' && url.pathname !== '') return undefined;
-  return url.origin;
-}
 
 export function normalizeAllowedOrigins(allowedOrigins: readonly string[]): NormalizedOrigins {
   if (Token.isUnresolved(allowedOrigins)) {

@@ -1,11 +1,12 @@
 /**
  * The Amazon Connect instance and contact flows the function may use, from props that take either IDs or
  * ARNs. An ARN also fixes where the instance lives (partition, region, account); every ARN given must
- * agree on that and on the instance. IDs follow the handler's rule (lambda/config.ts). Values that are
+ * agree on that and on the instance. IDs follow the handler's rule (handler-contract.ts). Values that are
  * unresolved tokens are taken as IDs, unchecked.
  */
 import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ID_PATTERN } from './handler-contract.ts';
 import { invalidProp } from './invalid-prop.ts';
 
 /** Where an instance lives. Values may be tokens (the stack's own region and account). */
@@ -33,7 +34,6 @@ export interface ConnectTargetProps {
   readonly allowedContactFlowIds?: readonly string[];
 }
 
-const ID = /^[A-Za-z0-9_-]{1,100}$/;
 const ARN_PREFIX = String.raw`^arn:(aws[a-z-]*):connect:([a-z0-9-]+):(\d{12}):instance/([A-Za-z0-9_-]{1,100})`;
 const INSTANCE_ARN = new RegExp(`${ARN_PREFIX}$`);
 const FLOW_ARN = new RegExp(`${ARN_PREFIX}/contact-flow/([A-Za-z0-9_-]{1,100})$`);
@@ -51,7 +51,7 @@ interface ParsedValue {
 }
 
 function parseInstance(value: string): ParsedValue {
-  if (Token.isUnresolved(value) || ID.test(value)) return { id: value, arn: undefined };
+  if (Token.isUnresolved(value) || ID_PATTERN.test(value)) return { id: value, arn: undefined };
   const match = INSTANCE_ARN.exec(value);
   if (!match) {
     throw invalidProp(
@@ -65,7 +65,7 @@ function parseInstance(value: string): ParsedValue {
 }
 
 function parseFlow(prop: string, value: string): ParsedValue {
-  if (Token.isUnresolved(value) || ID.test(value)) return { id: value, arn: undefined };
+  if (Token.isUnresolved(value) || ID_PATTERN.test(value)) return { id: value, arn: undefined };
   const match = FLOW_ARN.exec(value);
   if (!match) {
     throw invalidProp(

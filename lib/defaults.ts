@@ -1,13 +1,18 @@
 /**
- * The construct's defaults and the limits its props are checked against. The handler's own defaults and
- * limits live in lambda/config.ts, which lib/ must not import (it is not part of the published library);
- * test/construct/contract.test.ts checks that the two agree.
+ * The construct's defaults and the limits its props are checked against. Those it shares with the handler
+ * come from handler-contract.ts, the one copy both read.
  */
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  API_GATEWAY_TIMEOUT_MS,
+  CHAT_DURATION_MINUTES,
+  HANDLER_DEFAULTS,
+  HANDLER_LIMITS,
+} from './handler-contract.ts';
 
 /** API Gateway REST APIs end every integration after 29 seconds. */
-export const API_GATEWAY_TIMEOUT = Duration.seconds(29);
+export const API_GATEWAY_TIMEOUT = Duration.millis(API_GATEWAY_TIMEOUT_MS);
 
 /** The stage of the API this construct defines, as the HTTP contract names it. */
 export const STAGE_NAME = 'prod';
@@ -15,9 +20,9 @@ export const STAGE_NAME = 'prod';
 export const DEFAULTS = {
   path: 'chat',
   /** Connect's own default chat duration (25 hours). */
-  maxChatDurationMinutes: 1_500,
-  maxBodyBytes: 128 * 1024,
-  retryBudget: Duration.seconds(25),
+  maxChatDurationMinutes: HANDLER_DEFAULTS.maxChatDurationMinutes,
+  maxBodyBytes: HANDLER_DEFAULTS.maxBodyBytes,
+  retryBudget: Duration.millis(HANDLER_DEFAULTS.retryBudgetMs),
   /**
    * StartChatContact's quota is 5 requests a second per account, burst 8. The stage admits that rate on
    * average and a burst of 50 on top: the function retries Connect's throttling within its retry budget,
@@ -32,10 +37,10 @@ export const DEFAULTS = {
 } as const;
 
 export const LIMITS = {
-  chatDurationMinutes: { min: 60, max: 10_080 },
-  maxBodyBytes: { min: 1_024, max: 10 * 1024 * 1024 },
-  retryBudgetMs: { min: 1_000, max: API_GATEWAY_TIMEOUT.toMilliseconds() },
-  displayNameChars: 256,
+  chatDurationMinutes: { min: CHAT_DURATION_MINUTES.min, max: CHAT_DURATION_MINUTES.max },
+  maxBodyBytes: HANDLER_LIMITS.maxBodyBytes,
+  retryBudgetMs: HANDLER_LIMITS.retryBudgetMs,
+  displayNameChars: HANDLER_LIMITS.displayNameChars,
   /** AWS WAF's bounds on a rate-based rule's limit. */
   perIpRateLimit: { min: 10, max: 2_000_000_000 },
   /** The evaluation windows AWS WAF offers for rate-based rules, in seconds. */

@@ -1,36 +1,13 @@
 /**
- * The function's environment: the contract between the construct and the handler. The names are the ones
- * lambda/config.ts reads (`ENV` there; test/construct/contract.test.ts keeps the two lists equal), plus the
- * Powertools service name and log level and Node's source-map switch.
+ * The function's environment: the variables of the construct-handler contract (handler-contract.ts, which
+ * lambda/config.ts reads), plus the Powertools service name and log level and Node's source-map switch.
  */
 import { Token } from 'aws-cdk-lib';
 import type { NormalizedOrigins } from './allowed-origins.ts';
 import type { ConnectTarget } from './connect-target.ts';
 import { LIMITS } from './defaults.ts';
+import { HANDLER_ENV } from './handler-contract.ts';
 import { invalidProp } from './invalid-prop.ts';
-
-/** Names of the environment variables the handler reads, as in lambda/config.ts. */
-export const HANDLER_ENV = {
-  instanceId: 'CONNECT_INSTANCE_ID',
-  contactFlowId: 'CONNECT_CONTACT_FLOW_ID',
-  allowedContactFlowIds: 'CONNECT_ALLOWED_CONTACT_FLOW_IDS',
-  region: 'CONNECT_REGION',
-  allowedOrigins: 'ALLOWED_ORIGINS',
-  allowedAttributeKeys: 'ALLOWED_ATTRIBUTE_KEYS',
-  serverAttributes: 'SERVER_ATTRIBUTES',
-  maxChatDurationMinutes: 'MAX_CHAT_DURATION_MINUTES',
-  allowPersistentChat: 'ALLOW_PERSISTENT_CHAT',
-  allowRelatedContact: 'ALLOW_RELATED_CONTACT',
-  allowCustomerId: 'ALLOW_CUSTOMER_ID',
-  allowSegmentAttributes: 'ALLOW_SEGMENT_ATTRIBUTES',
-  defaultDisplayName: 'DEFAULT_DISPLAY_NAME',
-  attachmentsEnabled: 'ATTACHMENTS_ENABLED',
-  maxBodyBytes: 'MAX_BODY_BYTES',
-  retryBudgetMs: 'CONNECT_RETRY_BUDGET_MS',
-  attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
-  retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
-  maxAttempts: 'CONNECT_MAX_ATTEMPTS',
-} as const;
 
 /** Settings of the function, every default already applied. */
 export interface HandlerSettings {

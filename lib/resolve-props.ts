@@ -8,27 +8,16 @@ import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
-import { type NormalizedOrigins, normalizeAllowedOrigins } from './allowed-origins.ts';
-import { type ConnectTarget, resolveConnectTarget } from './connect-target.ts';
+import { normalizeAllowedOrigins } from './allowed-origins.ts';
+import { resolveConnectTarget } from './connect-target.ts';
 import { DEFAULTS, LIMITS, LOG_LEVELS } from './defaults.ts';
+import { ATTRIBUTE_KEY_PATTERN } from './handler-contract.ts';
+import type { HandlerSettings } from './handler-environment.ts';
 import { invalidProp } from './invalid-prop.ts';
 import type { StartChatContactApiProps } from './start-chat-contact-api.ts';
 
-/** What the construct builds from, every default applied. */
-export interface ResolvedProps {
-  readonly target: ConnectTarget;
-  readonly allowedOrigins: NormalizedOrigins;
-  readonly allowedAttributeKeys: readonly string[];
-  readonly serverAttributes: Readonly<Record<string, string>>;
-  readonly maxChatDurationMinutes: number;
-  readonly allowPersistentChat: boolean;
-  readonly allowRelatedContact: boolean;
-  readonly allowCustomerId: boolean;
-  readonly allowSegmentAttributes: boolean;
-  readonly defaultDisplayName: string | undefined;
-  readonly attachmentsEnabled: boolean;
-  readonly maxBodyBytes: number;
-  readonly retryBudgetMs: number;
+/** What the construct builds from, every default applied: the function's settings and the rest. */
+export interface ResolvedProps extends HandlerSettings {
   /** Route paths without leading slash; `''` is the stage root. */
   readonly routePaths: readonly string[];
   readonly endpointType: EndpointType;
@@ -39,14 +28,10 @@ export interface ResolvedProps {
   readonly cloudWatchRole: boolean;
   readonly memorySize: number;
   readonly reservedConcurrentExecutions: number | undefined;
-  readonly logLevel: string | undefined;
-  readonly serviceName: string;
-  readonly enableSourceMaps: boolean;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
 const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/;
@@ -76,7 +61,7 @@ function wholeNumber(prop: string, value: number | undefined, fallback: number, 
 
 function attributeKeys(keys: readonly string[] | undefined): string[] {
   for (const key of keys ?? []) {
-    if (known(key) && !ATTRIBUTE_KEY.test(key)) {
+    if (known(key) && !ATTRIBUTE_KEY_PATTERN.test(key)) {
       throw invalidProp('allowedAttributeKeys', key, 'must hold keys of letters, digits, "-" and "_" only');
     }
   }
@@ -85,7 +70,7 @@ function attributeKeys(keys: readonly string[] | undefined): string[] {
 
 function serverAttributes(attributes: Readonly<Record<string, string>> | undefined): Record<string, string> {
   for (const [key, value] of Object.entries(attributes ?? {})) {
-    if (!ATTRIBUTE_KEY.test(key)) {
+    if (!ATTRIBUTE_KEY_PATTERN.test(key)) {
       throw invalidProp('serverAttributes', key, 'must have keys of letters, digits, "-" and "_" only');
     }
     if (typeof value !== 'string') {
@@ -247,7 +232,7 @@ export function resolveProps(scope: IConstruct, props: StartChatContactApiProps)
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     logLevel: logLevel(props.logLevel),
     serviceName: props.serviceName ?? DEFAULTS.serviceName,
-    enableSourceMaps: props.enableSourceMaps ?? true,
+    enableSourceMaps: props.enableSourceMaps ?? false,
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
     logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
   };

@@ -18,7 +18,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { API_GATEWAY_TIMEOUT_MS, type AllowedOrigins } from '../lambda/config.ts';
+import type { AllowedOrigins } from '../lambda/config.ts';
+import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
 import { toApiGatewayProxyEvent } from './api-gateway-event.ts';
 import {
   API_GATEWAY_MAX_REQUEST_BYTES,

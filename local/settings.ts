@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENV } from '../lambda/config.ts';
+import { HANDLER_ENV } from '../lib/handler-contract.ts';
 
 /** Where chats are started: the built-in stand-in, or the real Amazon Connect. */
 export type ConnectTarget = 'stand-in' | 'aws';
@@ -41,7 +41,7 @@ export const LOCAL_ENV = {
 
 /** Every name a config file may hold. Credentials are deliberately not among them. */
 export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
-  ...Object.values(ENV),
+  ...Object.values(HANDLER_ENV),
   LOCAL_ENV.port,
   LOCAL_ENV.demoPort,
   LOCAL_ENV.connectTarget,
@@ -111,7 +111,7 @@ function settingText(file: string, key: string, value: unknown): string | undefi
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
     return value.join(',');
   }
-  if (key === ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  if (key === HANDLER_ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
   throw new SettingsError(`${file}: "${key}" must be a string, number, boolean or list of strings`);
 }
 
@@ -218,7 +218,7 @@ export function readSettings(
   }
 
   const handlerEnv: Record<string, string> = {};
-  for (const name of Object.values(ENV)) {
+  for (const name of Object.values(HANDLER_ENV)) {
     const value = merged[name];
     if (value !== undefined) handlerEnv[name] = value;
   }
@@ -228,8 +228,8 @@ export function readSettings(
   if (connect === 'stand-in') {
     const unused: string[] = [];
     for (const [name, fake] of [
-      [ENV.instanceId, STAND_IN_INSTANCE_ID],
-      [ENV.contactFlowId, STAND_IN_CONTACT_FLOW_ID],
+      [HANDLER_ENV.instanceId, STAND_IN_INSTANCE_ID],
+      [HANDLER_ENV.contactFlowId, STAND_IN_CONTACT_FLOW_ID],
     ] as const) {
       if (given(name)) unused.push(name);
       else handlerEnv[name] = fake;
@@ -241,15 +241,15 @@ export function readSettings(
     }
     region = merged[LOCAL_ENV.region]?.trim() || STAND_IN_REGION;
   } else {
-    const missing = [ENV.instanceId, ENV.contactFlowId].filter((name) => !given(name));
+    const missing = [HANDLER_ENV.instanceId, HANDLER_ENV.contactFlowId].filter((name) => !given(name));
     if (missing.length > 0) {
       throw new SettingsError(
         `The real Amazon Connect needs ${missing.join(' and ')}: the instance ID and the ID of the contact flow chats start in (from the Connect console, or \`aws connect list-instances\` / \`aws connect list-contact-flows\`).`,
       );
     }
-    const awsRegion = merged[ENV.region]?.trim() || merged[LOCAL_ENV.region]?.trim();
+    const awsRegion = merged[HANDLER_ENV.region]?.trim() || merged[LOCAL_ENV.region]?.trim();
     if (!awsRegion) {
-      throw new SettingsError(`The real Amazon Connect needs ${LOCAL_ENV.region} (or ${ENV.region}): the instance's region, such as us-east-1.`);
+      throw new SettingsError(`The real Amazon Connect needs ${LOCAL_ENV.region} (or ${HANDLER_ENV.region}): the instance's region, such as us-east-1.`);
     }
     region = awsRegion;
     if (!hasAwsCredentials(env)) {

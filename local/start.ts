@@ -7,7 +7,7 @@
  * Ctrl-C (or SIGTERM) closes every server and exits with 0. Startup problems (a bad setting, a port in
  * use, a missing bundle) print one message saying what to do and exit with 1 (2 for bad flags).
  */
-import { ENV } from '../lambda/config.ts';
+import { HANDLER_ENV } from '../lib/handler-contract.ts';
 import { ConfigurationError } from '../lambda/errors.ts';
 import type { AccessLogEntry } from './api-gateway-server.ts';
 import { startBanner } from './banner.ts';
@@ -23,15 +23,15 @@ with a demo page that calls it from the browser.
 
 Options (flag, or environment variable; flags win over variables, variables over the file):
   --connect=TARGET  ${LOCAL_ENV.connectTarget}     stand-in (default): the built-in Connect stand-in, no AWS account;
-                                       aws: the real Amazon Connect (needs ${ENV.instanceId},
-                                       ${ENV.contactFlowId}, AWS_REGION and AWS credentials)
+                                       aws: the real Amazon Connect (needs ${HANDLER_ENV.instanceId},
+                                       ${HANDLER_ENV.contactFlowId}, AWS_REGION and AWS credentials)
   --config FILE     ${LOCAL_ENV.configFile}  a JSON object of settings, keyed by the variable names
                     ${LOCAL_ENV.port}               the API's port on 127.0.0.1 (default 3000)
                     ${LOCAL_ENV.demoPort}          the demo page's port (default PORT + 1)
 
 The handler reads the variables the deployed function reads (see lambda/config.ts and the README),
 such as ALLOWED_ORIGINS (default: the demo page's origins), ALLOWED_ATTRIBUTE_KEYS or
-MAX_CHAT_DURATION_MINUTES. With the stand-in, ${ENV.instanceId} and ${ENV.contactFlowId}
+MAX_CHAT_DURATION_MINUTES. With the stand-in, ${HANDLER_ENV.instanceId} and ${HANDLER_ENV.contactFlowId}
 default to ${STAND_IN_INSTANCE_ID} and ${STAND_IN_CONTACT_FLOW_ID}.
 `;
 

@@ -4,8 +4,9 @@
  */
 import { jest } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ENV } from '../../lambda/config.ts';
+import { HANDLER_ENV } from '../../lib/handler-contract.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { lambdaContext as sharedLambdaContext } from '../../local/lambda-context.ts';
 
 export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
 export const FLOW_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -17,16 +18,16 @@ export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise
 /** The minimum a deployment sets, pointing the SDK at a stand-in. */
 export function baseEnv(standInUrl: string): Record<string, string> {
   return {
-    [ENV.instanceId]: INSTANCE_ID,
-    [ENV.contactFlowId]: FLOW_ID,
-    [ENV.allowedOrigins]: ORIGIN,
+    [HANDLER_ENV.instanceId]: INSTANCE_ID,
+    [HANDLER_ENV.contactFlowId]: FLOW_ID,
+    [HANDLER_ENV.allowedOrigins]: ORIGIN,
     AWS_ENDPOINT_URL_CONNECT: standInUrl,
   };
 }
 
 /** Imports lambda/start-chat-contact.ts in a fresh module registry with exactly this handler environment. */
 export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of [...Object.values(ENV), 'AWS_ENDPOINT_URL_CONNECT', 'POWERTOOLS_LOG_LEVEL']) {
+  for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT', 'POWERTOOLS_LOG_LEVEL']) {
     delete process.env[name];
   }
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
@@ -65,22 +66,9 @@ export function chatEvent(options: ChatEventOptions = {}): APIGatewayProxyEvent 
   );
 }
 
+/** A Lambda context whose invocation times out `timeoutMs` from now. */
 export function lambdaContext(timeoutMs = 29_000): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'start-chat-contact',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:start-chat-contact',
-    memoryLimitInMB: '512',
-    awsRequestId: `lambda-${Math.random().toString(36).slice(2)}`,
-    logGroupName: '/aws/lambda/start-chat-contact',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return sharedLambdaContext({ endsAt: Date.now() + timeoutMs, logStreamName: 'test' });
 }
 
 export interface Answer {

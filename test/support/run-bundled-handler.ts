@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -17,28 +18,12 @@ if (assetDirectory === undefined || eventsFile === undefined || resultsFile === 
   throw new Error('usage: run-bundled-handler.ts <asset directory> <events.json> <results.json> <timeout ms>');
 }
 
-function lambdaContext(timeoutMs: number, invocation: number): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'start-chat-contact',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:start-chat-contact',
-    memoryLimitInMB: '512',
-    awsRequestId: `bundled-${invocation}`,
-    logGroupName: '/aws/lambda/start-chat-contact',
-    logStreamName: 'bundled',
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 const { handler } = (await import(pathToFileURL(join(assetDirectory, 'index.mjs')).href)) as { handler: Handler };
 const events = JSON.parse(readFileSync(eventsFile, 'utf8')) as APIGatewayProxyEvent[];
 const results: APIGatewayProxyResult[] = [];
 for (const [index, event] of events.entries()) {
-  results.push(await handler(event, lambdaContext(Number(timeout), index)));
+  results.push(
+    await handler(event, lambdaContext({ endsAt: Date.now() + Number(timeout), awsRequestId: `bundled-${index}`, logStreamName: 'bundled' })),
+  );
 }
 writeFileSync(resultsFile, JSON.stringify(results));

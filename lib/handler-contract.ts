@@ -1,0 +1,69 @@
+/**
+ * The contract between the construct and the function it deploys: the environment variables the handler
+ * reads, their defaults, and the rules both sides apply to their values. Plain TypeScript without
+ * dependencies, so the handler (lambda/config.ts), the construct (lib/) and the local server share this one
+ * copy: a deployment that synths is one the handler accepts.
+ */
+
+/** Names of the environment variables the handler reads. */
+export const HANDLER_ENV = {
+  instanceId: 'CONNECT_INSTANCE_ID',
+  contactFlowId: 'CONNECT_CONTACT_FLOW_ID',
+  allowedContactFlowIds: 'CONNECT_ALLOWED_CONTACT_FLOW_IDS',
+  region: 'CONNECT_REGION',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  allowedAttributeKeys: 'ALLOWED_ATTRIBUTE_KEYS',
+  serverAttributes: 'SERVER_ATTRIBUTES',
+  maxChatDurationMinutes: 'MAX_CHAT_DURATION_MINUTES',
+  allowPersistentChat: 'ALLOW_PERSISTENT_CHAT',
+  allowRelatedContact: 'ALLOW_RELATED_CONTACT',
+  allowCustomerId: 'ALLOW_CUSTOMER_ID',
+  allowSegmentAttributes: 'ALLOW_SEGMENT_ATTRIBUTES',
+  defaultDisplayName: 'DEFAULT_DISPLAY_NAME',
+  attachmentsEnabled: 'ATTACHMENTS_ENABLED',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  retryBudgetMs: 'CONNECT_RETRY_BUDGET_MS',
+  attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
+  retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
+  maxAttempts: 'CONNECT_MAX_ATTEMPTS',
+} as const;
+
+/** API Gateway REST APIs end every integration after 29 seconds. */
+export const API_GATEWAY_TIMEOUT_MS = 29_000;
+
+/** Connect's own bounds on ChatDurationInMinutes, and its default (25 hours). */
+export const CHAT_DURATION_MINUTES = { min: 60, max: 10_080, connectDefault: 1_500 } as const;
+
+export const HANDLER_DEFAULTS = {
+  maxChatDurationMinutes: CHAT_DURATION_MINUTES.connectDefault,
+  maxBodyBytes: 128 * 1024,
+  retryBudgetMs: 25_000,
+  attemptTimeoutMs: 3_000,
+  retryBaseDelayMs: 1_000,
+  maxAttempts: 8,
+} as const;
+
+export const HANDLER_LIMITS = {
+  maxBodyBytes: { min: 1_024, max: 10 * 1024 * 1024 },
+  retryBudgetMs: { min: 1_000, max: API_GATEWAY_TIMEOUT_MS },
+  displayNameChars: 256,
+} as const;
+
+/** Amazon Connect instance and contact flow IDs. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Contact attribute keys. */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Normalizes an origin the way browsers serialize the `Origin` header: lower-case scheme and host, no
+ * default port, no path. Returns undefined for anything that is not an http(s) origin.
+ */
+export function normalizeOrigin(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined;
+  const url = new URL(origin);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
+  if (url.pathname !== '/' && url.pathname !== '') return undefined;
+  return url.origin;
+}
