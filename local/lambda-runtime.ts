@@ -11,10 +11,11 @@
  * (configuration, the Connect client, the logger's keys and cold-start flag), which concurrent requests
  * in one module instance would share.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_GATEWAY_TIMEOUT_MS } from '../lambda/config.ts';
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
 import type { LambdaHandler } from './handler-bundle.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 export interface LambdaRuntimeOptions {
   /** Starts one container: loads the function and returns its handler. */
@@ -34,8 +35,11 @@ export interface LambdaRuntimeOptions {
 export interface LambdaRuntime {
   /** Invokes the function with an event, as API Gateway's proxy integration does. */
   invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
-  /** Starts one container now, so a broken bundle or configuration fails before the first request. */
-  warm(): Promise<void>;
+  /**
+   * Starts `containers` containers now (default one), so a broken bundle or configuration fails before
+   * the first request, and load that follows meets warm containers only.
+   */
+  warm(containers?: number): Promise<void>;
   /** Containers started and not discarded. */
   containers(): number;
 }
@@ -107,29 +111,13 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     dispatch();
   };
 
-  function context(container: Container, endsAt: number): Context {
-    const { functionName, region, memoryMb } = settings;
-    return {
-      callbackWaitsForEmptyEventLoop: true,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
-      memoryLimitInMB: String(memoryMb),
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: container.logStreamName,
-      getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
-  }
-
   return {
     async invoke(event) {
       const container = await acquire();
       const endsAt = Date.now() + settings.timeoutMs;
-      const run = Promise.resolve().then(() => container.handler(event, context(container, endsAt)));
+      const { functionName, region, memoryMb } = settings;
+      const context = lambdaContext({ endsAt, functionName, region, memoryMb, logStreamName: container.logStreamName });
+      const run = Promise.resolve().then(() => container.handler(event, context));
       // A run that outlives its timeout may still settle later; that result goes nowhere.
       run.catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
@@ -148,8 +136,9 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         clearTimeout(timer);
       }
     },
-    async warm() {
-      release(await acquire());
+    async warm(containers = 1) {
+      const started = await Promise.all(Array.from({ length: containers }, () => acquire()));
+      for (const container of started) release(container);
     },
     containers: () => started,
   };

@@ -6,12 +6,18 @@
  * With the stand-in, the handler's AWS SDK is pointed at it (`AWS_ENDPOINT_URL_CONNECT`) with dummy
  * credentials in place of any real ones, so nothing can reach AWS. Ports of 0 pick free ones (tests).
  */
-import { ENV, type HandlerConfig, loadConfig } from '../lambda/config.ts';
-import { type ApiGatewayServer, type AccessLogEntry, startApiGatewayServer } from './api-gateway-server.ts';
-import { type ConnectStandIn, startConnectStandIn } from './connect-stand-in/connect-stand-in.ts';
+import { type HandlerConfig, loadConfig } from '../lambda/config.ts';
+import { HANDLER_ENV } from '../lib/handler-contract.ts';
+import {
+  type AccessLogEntry,
+  type ApiGatewayServer,
+  type ApiGatewayServerOptions,
+  startApiGatewayServer,
+} from './api-gateway-server.ts';
+import { type ConnectStandIn, type ConnectStandInOptions, startConnectStandIn } from './connect-stand-in/connect-stand-in.ts';
 import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
 import { type FunctionEnvironment, bundledHandlerLoader } from './handler-bundle.ts';
-import { createLambdaRuntime } from './lambda-runtime.ts';
+import { type LambdaRuntimeOptions, createLambdaRuntime } from './lambda-runtime.ts';
 import type { ConnectTarget, LocalSettings } from './settings.ts';
 
 /** Which Amazon Connect the handler calls, for the start banner. */
@@ -44,6 +50,14 @@ export interface LocalApiOptions {
   readonly onRequest?: (entry: AccessLogEntry) => void;
   /** Further variables for the function, such as `POWERTOOLS_LOG_LEVEL`. */
   readonly functionEnv?: FunctionEnvironment;
+  /** The stand-in's quotas. @default Connect's: 5 requests/s, burst 8, 500 concurrent chats */
+  readonly standIn?: ConnectStandInOptions;
+  /** Stage throttling. @default the construct's: 5 requests/s, burst 50 */
+  readonly throttling?: ApiGatewayServerOptions['throttling'];
+  /** Most function containers at once. @default 10 */
+  readonly maxConcurrency?: LambdaRuntimeOptions['maxConcurrency'];
+  /** Containers to start before the API listens. @default 1 */
+  readonly warmContainers?: number;
 }
 
 /** Credentials the SDK signs stand-in calls with; the stand-in checks the signature's presence only. */
@@ -56,7 +70,7 @@ function functionEnvironment(
 ): Record<string, string | undefined> {
   const environment: Record<string, string | undefined> = {};
   // Exactly the configured handler variables: anything else of the handler's is unset.
-  for (const name of Object.values(ENV)) environment[name] = handlerEnv[name];
+  for (const name of Object.values(HANDLER_ENV)) environment[name] = handlerEnv[name];
   environment.AWS_REGION = settings.region;
   if (standIn !== undefined) {
     Object.assign(environment, STAND_IN_CREDENTIALS, {
@@ -81,7 +95,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
   };
 
   try {
-    const standIn = settings.connect === 'stand-in' ? await startConnectStandIn() : undefined;
+    const standIn = settings.connect === 'stand-in' ? await startConnectStandIn(options.standIn) : undefined;
     if (standIn) opened.push(standIn);
 
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
@@ -97,20 +111,25 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
 
     const handlerEnv = {
       ...settings.handlerEnv,
-      [ENV.allowedOrigins]: settings.handlerEnv[ENV.allowedOrigins] ?? demoOrigins.join(','),
+      [HANDLER_ENV.allowedOrigins]: settings.handlerEnv[HANDLER_ENV.allowedOrigins] ?? demoOrigins.join(','),
     };
     // The handler's own parsing, so a bad setting stops the start with the handler's message.
     const config = loadConfig(handlerEnv);
 
     const environment = { ...functionEnvironment(settings, handlerEnv, standIn), ...options.functionEnv };
-    const lambda = createLambdaRuntime({ load: bundledHandlerLoader(environment), region: settings.region });
-    await lambda.warm();
+    const lambda = createLambdaRuntime({
+      load: bundledHandlerLoader(environment),
+      region: settings.region,
+      ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
+    });
+    await lambda.warm(options.warmContainers);
 
     api = await startApiGatewayServer({
       port: settings.apiPort,
       integration: (event) => lambda.invoke(event),
       allowedOrigins: config.allowedOrigins,
       ...(options.onRequest && { onRequest: options.onRequest }),
+      ...(options.throttling !== undefined && { throttling: options.throttling }),
     });
     opened.push(api);
     const page = demo ?? (await startDemo());

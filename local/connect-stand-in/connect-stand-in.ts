@@ -8,6 +8,9 @@
  * - The real quotas' shape: a token bucket (5 requests/s, burst 8) answering 429 `TooManyRequestsException`,
  *   and a concurrent-chat quota answering 429 `LimitExceededException`.
  * - `ClientToken` idempotency: the same token returns the same contact and takes no second quota place.
+ * - Chats end after `chatLifetimeMs` (by default the five minutes Connect gives a customer to connect), so
+ *   a long `npm start` neither fills the quota for good nor keeps every chat in memory; only the last
+ *   `maxRecordedCalls` calls are kept for inspection.
  * - Scriptable faults for tests: a queue of outcomes (a named error, a delay, a hang, a connection reset)
  *   consumed one per call before normal handling. `reset()` starts afresh: calls still in flight from
  *   before it are dropped, so one test's slow calls cannot leak into the next.
@@ -74,10 +77,16 @@ export interface ConnectStandInOptions {
   readonly requireSignature?: boolean;
   /** Delay before every normal answer, in ms. @default 0 */
   readonly latencyMs?: number;
+  /** How long a chat stays active (and its ClientToken remembered). @default 300_000, five minutes */
+  readonly chatLifetimeMs?: number;
+  /** Calls kept in `calls`, the most recent. @default 10_000 */
+  readonly maxRecordedCalls?: number;
 }
 
 interface ChatRecord {
   readonly response: Record<string, string>;
+  readonly clientToken: string | undefined;
+  readonly endsAt: number;
   active: boolean;
 }
 
@@ -95,6 +104,8 @@ export interface ConnectStandIn {
   activeChats(): number;
   /** Ends every active chat, freeing the concurrent-chat quota. */
   endAllChats(): void;
+  /** Changes rate throttling from now on (a full bucket); `false` turns it off. */
+  setRateLimit(limit: { readonly ratePerSecond: number; readonly burst: number } | false): void;
   /** Clears calls, script, chats and tokens, as a fresh stand-in. */
   reset(): void;
   close(): Promise<void>;
@@ -109,6 +120,8 @@ const DEFAULTS = {
   maxConcurrentChats: 500,
   requireSignature: true,
   latencyMs: 0,
+  chatLifetimeMs: 5 * 60 * 1000,
+  maxRecordedCalls: 10_000,
 } as const;
 
 const ERROR_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazonaws.connect/';
@@ -147,10 +160,9 @@ function invalidParameter(body: Record<string, unknown>): string | undefined {
 export async function startConnectStandIn(options: ConnectStandInOptions = {}): Promise<ConnectStandIn> {
   const settings = { ...DEFAULTS, ...options };
   const makeToken = options.participantToken ?? defaultParticipantToken;
-  const makeBucket = () =>
-    settings.ratePerSecond === false
-      ? undefined
-      : new TokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.burst });
+  let rateLimit: { ratePerSecond: number; burst: number } | false =
+    settings.ratePerSecond === false ? false : { ratePerSecond: settings.ratePerSecond, burst: settings.burst };
+  const makeBucket = () => (rateLimit === false ? undefined : new TokenBucket(rateLimit));
 
   let bucket = makeBucket();
   /** Bumped by reset(): calls still in flight from before a reset neither record nor change anything. */
@@ -159,9 +171,33 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   const scripted: ScriptedOutcome[] = [];
   const chatsByToken = new Map<string, ChatRecord>();
   const chatsById = new Map<string, ChatRecord>();
+  /** Chats in the order they started, which is the order they end in. */
+  let chatsByAge: ChatRecord[] = [];
+  let active = 0;
   const hanging = new Set<ServerResponse>();
 
-  const activeChats = () => [...chatsById.values()].filter((chat) => chat.active).length;
+  function endChat(chat: ChatRecord): void {
+    if (!chat.active) return;
+    chat.active = false;
+    active--;
+  }
+
+  /** Ends chats past their lifetime and forgets them. */
+  function expireChats(now: number): void {
+    let expired = 0;
+    while (expired < chatsByAge.length && chatsByAge[expired]!.endsAt <= now) {
+      const chat = chatsByAge[expired++]!;
+      endChat(chat);
+      chatsById.delete(chat.response.ContactId!);
+      if (chat.clientToken !== undefined) chatsByToken.delete(chat.clientToken);
+    }
+    if (expired > 0) chatsByAge = chatsByAge.slice(expired);
+  }
+
+  const activeChats = () => {
+    expireChats(Date.now());
+    return active;
+  };
 
   function send(response: ServerResponse, call: RecordedCall, status: number, body: unknown): void {
     call.outcome = status;
@@ -198,10 +234,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     if (bucket && !bucket.tryTake()) {
       return sendError(response, call, settings.throttlingErrorName, 'Rate exceeded');
     }
+    const now = Date.now();
+    expireChats(now);
     const clientToken = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
     const existing = clientToken === undefined ? undefined : chatsByToken.get(clientToken);
     if (existing) return send(response, call, 200, existing.response);
-    if (activeChats() >= settings.maxConcurrentChats) {
+    if (active >= settings.maxConcurrentChats) {
       return sendError(response, call, 'LimitExceededException', 'The allowed limit for concurrent active chats has been exceeded');
     }
     const persistent = isObject(body.PersistentChat) ? body.PersistentChat : undefined;
@@ -212,8 +250,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
         ParticipantToken: makeToken(),
         ...(typeof persistent?.SourceContactId === 'string' && { ContinuedFromContactId: persistent.SourceContactId }),
       },
+      clientToken,
+      endsAt: now + settings.chatLifetimeMs,
       active: true,
     };
+    active++;
+    chatsByAge.push(chat);
     chatsById.set(chat.response.ContactId!, chat);
     if (clientToken !== undefined) chatsByToken.set(clientToken, chat);
     send(response, call, 200, chat.response);
@@ -222,7 +264,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   function stopContact(body: Record<string, unknown>, response: ServerResponse, call: RecordedCall): void {
     const chat = typeof body.ContactId === 'string' ? chatsById.get(body.ContactId) : undefined;
     if (!chat) return sendError(response, call, 'ResourceNotFoundException', 'Contact not found');
-    chat.active = false;
+    endChat(chat);
     send(response, call, 200, {});
   }
 
@@ -253,6 +295,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       requestId: randomUUID(),
     };
     calls.push(call);
+    if (calls.length > settings.maxRecordedCalls) calls.splice(0, calls.length - settings.maxRecordedCalls);
 
     const outcome = operation === 'StartChatContact' ? scripted.shift() : undefined;
     const delayMs = (outcome && 'delayMs' in outcome ? outcome.delayMs : undefined) ?? settings.latencyMs;
@@ -305,8 +348,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       scripted.push(...outcomes);
     },
     activeChats,
+    setRateLimit: (limit) => {
+      rateLimit = limit === false ? false : { ...limit };
+      bucket = makeBucket();
+    },
     endAllChats: () => {
-      for (const chat of chatsById.values()) chat.active = false;
+      for (const chat of chatsById.values()) endChat(chat);
     },
     reset: () => {
       epoch++;
@@ -314,6 +361,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       scripted.length = 0;
       chatsById.clear();
       chatsByToken.clear();
+      chatsByAge = [];
+      active = 0;
       bucket = makeBucket();
     },
     close: async () => {
