@@ -43,7 +43,6 @@ describe('the function', () => {
       MAX_BODY_BYTES: '131072',
       CONNECT_RETRY_BUDGET_MS: '25000',
       POWERTOOLS_SERVICE_NAME: 'start-chat-contact',
-      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 

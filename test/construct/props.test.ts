@@ -298,19 +298,19 @@ describe('stage props', () => {
 });
 
 describe('function and log props', () => {
-  test('memory, reserved concurrency, log level, service name, source maps off', () => {
+  test('memory, reserved concurrency, log level, service name, source maps on', () => {
     const template = synthChat({
       memorySize: 1024,
       reservedConcurrentExecutions: 20,
       logLevel: 'debug',
       serviceName: 'web-chat',
-      enableSourceMaps: false,
+      enableSourceMaps: true,
     });
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, ReservedConcurrentExecutions: 20 });
     const env = environment(template);
     expect(env.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('web-chat');
-    expect(env).not.toHaveProperty('NODE_OPTIONS');
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
   test('log retention and removal apply to the function’s and the access log groups', () => {
