@@ -3,6 +3,7 @@
  * come from handler-contract.ts, the one copy both read.
  */
 import { Duration } from 'aws-cdk-lib';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   API_GATEWAY_TIMEOUT_MS,
@@ -13,6 +14,9 @@ import {
 
 /** API Gateway REST APIs end every integration after 29 seconds. */
 export const API_GATEWAY_TIMEOUT = Duration.millis(API_GATEWAY_TIMEOUT_MS);
+
+/** The function's runtime: the latest Node.js Lambda offers. The tests run on this major too. */
+export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
 
 /** The stage of the API this construct defines, as the HTTP contract names it. */
 export const STAGE_NAME = 'prod';

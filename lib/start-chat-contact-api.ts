@@ -17,14 +17,14 @@ import {
   RestApi,
   type Stage,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
 import { createApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
 import { contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
-import { API_GATEWAY_TIMEOUT, STAGE_NAME } from './defaults.ts';
+import { API_GATEWAY_TIMEOUT, HANDLER_RUNTIME, STAGE_NAME } from './defaults.ts';
 import { type WebAclKind, addGatewayResponses } from './gateway-responses.ts';
 import { handlerAssetDirectory } from './handler-asset.ts';
 import { handlerEnvironment } from './handler-environment.ts';
@@ -358,7 +358,7 @@ export class StartChatContactApi extends Construct {
       description: 'Validates chat requests and starts Amazon Connect chats',
       code,
       handler: 'index.handler',
-      runtime: Runtime.NODEJS_24_X,
+      runtime: HANDLER_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: settings.memorySize,
       timeout: API_GATEWAY_TIMEOUT,
