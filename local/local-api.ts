@@ -72,6 +72,8 @@ function functionEnvironment(
   // Exactly the configured handler variables: anything else of the handler's is unset.
   for (const name of Object.values(HANDLER_ENV)) environment[name] = handlerEnv[name];
   environment.AWS_REGION = settings.region;
+  // What Lambda sets for an on-demand container; the logger reports cold starts from it.
+  environment.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
   if (standIn !== undefined) {
     Object.assign(environment, STAND_IN_CREDENTIALS, {
       AWS_ENDPOINT_URL_CONNECT: standIn.url,
