@@ -1,15 +1,18 @@
 /**
  * The deployable CDK app: one stack holding `StartChatContactApi`, configured from CDK context
  * (see bin/app-context.ts), with the chat URL as a stack output. cdk-nag's AwsSolutions checks run on
- * every synth, so a finding the construct has not acknowledged stops the deployment.
+ * every synth, so a finding the construct has not acknowledged stops the deployment. Each synth bundles
+ * the handler from the current sources first, so a deployment never ships a stale bundle.
  *
  *   npx cdk deploy -c instanceId=... -c contactFlowId=... -c allowedOrigins=https://www.example.com
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StartChatContactApi } from '../lib/index.ts';
+import { bundleHandler } from '../scripts/bundle-handler.ts';
 import { appSettingsFromContext } from './app-context.ts';
 
+await bundleHandler();
 const app = new App();
 const { stackName, props } = appSettingsFromContext(app.node);
 

@@ -6,7 +6,7 @@
  * packages' ES-module entry points preferred (`module` before `main`) so the bundle tree-shakes. Node's
  * built-in modules are loaded with `require()` (see `builtinsViaRequire`), which cuts the cold start.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,13 @@ export function handlerBuildOptions(entry = HANDLER_ENTRY, outfile = HANDLER_BUN
 
 export async function bundleHandler(outfile = HANDLER_BUNDLE): Promise<void> {
   mkdirSync(dirname(outfile), { recursive: true });
-  await build(handlerBuildOptions(HANDLER_ENTRY, outfile));
+  const result = await build({ ...handlerBuildOptions(HANDLER_ENTRY, outfile), write: false });
+  // Each file is written whole, then renamed into place: a reader never sees half a bundle.
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
