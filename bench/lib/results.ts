@@ -1,0 +1,46 @@
+/** The shape of bench/results/latest.json: every figure of one run, raw samples included. */
+import type { BundleResults } from '../bundle-size.ts';
+import type { BurstRunResult, IdealSchedule } from '../burst.ts';
+import type { ModelResult, ModelSettings } from '../burst-model.ts';
+import type { ColdInitResults } from '../cold-init.ts';
+import type { ProfileResults } from '../profiles.ts';
+import type { WarmRun } from '../warm-overhead.ts';
+
+export interface Environment {
+  readonly date: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly gitCommit: string | undefined;
+  readonly gitDirty: boolean | undefined;
+  readonly packages: Record<string, string>;
+}
+
+export interface TargetCheck {
+  readonly name: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface BenchResults {
+  readonly environment: Environment;
+  readonly wallTimeMs: number;
+  readonly stepTimesMs: Record<string, number>;
+  readonly bundle: BundleResults | undefined;
+  readonly coldInit: ColdInitResults | undefined;
+  readonly warm: WarmRun[] | undefined;
+  readonly profiles: ProfileResults | undefined;
+  readonly burst:
+    | {
+        readonly requests: number;
+        readonly ideal: IdealSchedule;
+        readonly strategies: BurstRunResult[];
+        readonly quotaFull: BurstRunResult[];
+        readonly model: { readonly settings: ModelSettings; readonly results: ModelResult[] };
+      }
+    | undefined;
+  readonly targets: TargetCheck[];
+}
