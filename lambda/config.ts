@@ -11,6 +11,7 @@ import {
   HANDLER_ENV,
   HANDLER_LIMITS,
   ID_PATTERN,
+  type OptionalFieldSwitches,
   normalizeOrigin,
 } from '../lib/handler-contract.ts';
 import { ConfigurationError } from './errors.ts';
@@ -29,7 +30,7 @@ export interface RetrySettings {
   readonly maxAttempts: number;
 }
 
-export interface HandlerConfig {
+export interface HandlerConfig extends OptionalFieldSwitches {
   readonly instanceId: string;
   /** The flow used when the request names none. */
   readonly contactFlowId: string;
@@ -43,10 +44,6 @@ export interface HandlerConfig {
   /** Attributes the server adds to every chat; they win over the client's. */
   readonly serverAttributes: Readonly<Record<string, string>>;
   readonly maxChatDurationMinutes: number;
-  readonly allowPersistentChat: boolean;
-  readonly allowRelatedContact: boolean;
-  readonly allowCustomerId: boolean;
-  readonly allowSegmentAttributes: boolean;
   /** Used when a request has no display name; without it the display name is required. */
   readonly defaultDisplayName: string | undefined;
   readonly attachmentsEnabled: boolean;

@@ -4,20 +4,19 @@
  * valid body and every check, each problem reported with its field path and what is allowed there.
  */
 import * as v from 'valibot';
-import { CHAT_DURATION_MINUTES, HANDLER_LIMITS } from '../lib/handler-contract.ts';
+import { CHAT_DURATION_MINUTES, HANDLER_LIMITS, type OptionalFieldSwitches } from '../lib/handler-contract.ts';
+import type { HandlerConfig } from './config.ts';
 
-/** What the deployer allows; a subset of `HandlerConfig`. */
-export interface RequestPolicy {
-  readonly instanceId: string;
-  readonly allowedContactFlowIds: ReadonlySet<string>;
-  readonly allowedAttributeKeys: ReadonlySet<string>;
-  readonly maxChatDurationMinutes: number;
-  readonly allowPersistentChat: boolean;
-  readonly allowRelatedContact: boolean;
-  readonly allowCustomerId: boolean;
-  readonly allowSegmentAttributes: boolean;
-  readonly defaultDisplayName: string | undefined;
-}
+/** What the deployer allows: the part of the configuration the schema is built from. */
+export type RequestPolicy = Pick<
+  HandlerConfig,
+  | 'instanceId'
+  | 'allowedContactFlowIds'
+  | 'allowedAttributeKeys'
+  | 'maxChatDurationMinutes'
+  | 'defaultDisplayName'
+  | keyof OptionalFieldSwitches
+>;
 
 export const LIMITS = {
   displayNameChars: HANDLER_LIMITS.displayNameChars,

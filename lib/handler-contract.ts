@@ -49,6 +49,14 @@ export const HANDLER_LIMITS = {
   displayNameChars: 256,
 } as const;
 
+/** The optional request fields a deployer may accept; each is refused unless enabled. */
+export interface OptionalFieldSwitches {
+  readonly allowPersistentChat: boolean;
+  readonly allowRelatedContact: boolean;
+  readonly allowCustomerId: boolean;
+  readonly allowSegmentAttributes: boolean;
+}
+
 /** Amazon Connect instance and contact flow IDs. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 

@@ -6,20 +6,16 @@ import { Token } from 'aws-cdk-lib';
 import type { NormalizedOrigins } from './allowed-origins.ts';
 import type { ConnectTarget } from './connect-target.ts';
 import { LIMITS } from './defaults.ts';
-import { HANDLER_ENV } from './handler-contract.ts';
+import { HANDLER_ENV, type OptionalFieldSwitches } from './handler-contract.ts';
 import { invalidProp } from './invalid-prop.ts';
 
 /** Settings of the function, every default already applied. */
-export interface HandlerSettings {
+export interface HandlerSettings extends OptionalFieldSwitches {
   readonly target: ConnectTarget;
   readonly allowedOrigins: NormalizedOrigins;
   readonly allowedAttributeKeys: readonly string[];
   readonly serverAttributes: Readonly<Record<string, string>>;
   readonly maxChatDurationMinutes: number;
-  readonly allowPersistentChat: boolean;
-  readonly allowRelatedContact: boolean;
-  readonly allowCustomerId: boolean;
-  readonly allowSegmentAttributes: boolean;
   readonly defaultDisplayName: string | undefined;
   readonly attachmentsEnabled: boolean;
   readonly maxBodyBytes: number;
