@@ -15,6 +15,7 @@ import {
   normalizeOrigin,
 } from '../lib/handler-contract.ts';
 import { ConfigurationError } from './errors.ts';
+import { isPlainObject } from './is-plain-object.ts';
 
 /** `'*'` allows every origin; otherwise the exact, normalized origins that may call from a browser. */
 export type AllowedOrigins = '*' | ReadonlySet<string>;
@@ -133,9 +134,7 @@ function serverAttributes(env: Env): Record<string, string> {
   } catch {
     throw new ConfigurationError(name, 'must be a JSON object of string values');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigurationError(name, 'must be a JSON object of string values');
-  }
+  if (!isPlainObject(parsed)) throw new ConfigurationError(name, 'must be a JSON object of string values');
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!ATTRIBUTE_KEY_PATTERN.test(key)) {

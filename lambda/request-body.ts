@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PayloadTooLargeError, RequestValidationError } from './errors.ts';
 import { getHeader } from './http-headers.ts';
+import { isPlainObject } from './is-plain-object.ts';
 
 /** Content encodings that carry the JSON as it is. `amz-1.0` is what the iOS sample sends. */
 const IDENTITY_ENCODINGS = new Set(['', 'identity', 'amz-1.0']);
@@ -53,8 +54,6 @@ export function readJsonObjectBody(
     // The parser's message quotes the body, so it is never passed on.
     throw invalidBody('is not valid JSON; send a JSON object');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidBody('must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
+  if (!isPlainObject(parsed)) throw invalidBody('must be a JSON object');
+  return parsed;
 }

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { CHAT_DURATION_MINUTES, HANDLER_LIMITS, type OptionalFieldSwitches } from '../lib/handler-contract.ts';
 import type { HandlerConfig } from './config.ts';
+import { isPlainObject } from './is-plain-object.ts';
 
 /** What the deployer allows: the part of the configuration the schema is built from. */
 export type RequestPolicy = Pick<
@@ -55,10 +56,6 @@ export const TOLERATED_FIELDS = ['InstanceId', 'ConnectInstanceId', 'ContactFlow
 
 const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
 const CONTROL_CHARACTER = /\p{Cc}/u;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Length in Unicode code points, as the API's models count characters. */
 export function codePointLength(text: string): number {

@@ -10,7 +10,8 @@ import * as v from 'valibot';
 import type { HandlerConfig } from './config.ts';
 import { type FieldIssue, RequestValidationError } from './errors.ts';
 import { getHeader } from './http-headers.ts';
-import { LIMITS, type RequestSchema, attributesBytes, codePointLength, isPlainObject } from './request-schema.ts';
+import { isPlainObject } from './is-plain-object.ts';
+import { LIMITS, type RequestSchema, attributesBytes, codePointLength } from './request-schema.ts';
 
 /** Names that could reach an object's prototype; refused anywhere in the body. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
