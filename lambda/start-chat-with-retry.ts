@@ -13,7 +13,6 @@ import {
 import { MIN_ATTEMPT_WINDOW_MS, retryDelayMs } from './backoff.ts';
 import { type ClassifiedConnectError, classifyConnectError, toConnectCallError } from './classify-connect-error.ts';
 import type { RetrySettings } from './config.ts';
-import { ConnectTimeoutError } from './errors.ts';
 
 export interface RetryOptions extends Omit<RetrySettings, 'budgetMs'> {
   /** Epoch milliseconds by which the last attempt must have ended. */
@@ -30,6 +29,11 @@ export interface StartChatResult {
   readonly output: StartChatContactCommandOutput;
   readonly attempts: number;
   readonly connectRequestId: string | undefined;
+}
+
+/** The same failure, as a deadline that ended the call: never retried, answered 504. */
+function asTimeout(failure: ClassifiedConnectError): ClassifiedConnectError {
+  return { ...failure, kind: 'timeout', retryable: false };
 }
 
 export async function startChatWithRetry(
@@ -49,34 +53,22 @@ export async function startChatWithRetry(
       return { output, attempts: attempt, connectRequestId: output.$metadata.requestId };
     } catch (error) {
       const invocationAborted = options.signal?.aborted === true;
-      const failure = classifyConnectError(error, attemptTimeout.aborted && !invocationAborted);
-      const remainingMs = options.deadline - now();
+      const classified = classifyConnectError(error, attemptTimeout.aborted && !invocationAborted);
+      // An invocation that must stop ends as a timeout, whatever its last attempt said.
+      const failure = invocationAborted ? asTimeout(classified) : classified;
+      const giveUp = (cause: unknown) => toConnectCallError(failure, attempt, cause, random) ?? cause;
       const delayMs =
-        failure.retryable && !invocationAborted && attempt < options.maxAttempts
-          ? retryDelayMs({ retry: attempt, remainingMs, baseDelayMs: options.baseDelayMs, random })
+        failure.retryable && attempt < options.maxAttempts
+          ? retryDelayMs({ retry: attempt, remainingMs: options.deadline - now(), baseDelayMs: options.baseDelayMs, random })
           : undefined;
-      if (delayMs === undefined) {
-        if (invocationAborted) {
-          throw new ConnectTimeoutError(
-            { attempts: attempt, connectRequestId: failure.requestId, connectErrorName: failure.errorName },
-            error,
-          );
-        }
-        const final = toConnectCallError(failure, attempt, error, random);
-        throw final ?? error;
-      }
+      if (delayMs === undefined) throw giveUp(error);
       options.onRetry?.({ ...failure, attempt, delayMs });
       try {
         await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
       } catch (abort) {
-        throw new ConnectTimeoutError(
-          { attempts: attempt, connectRequestId: failure.requestId, connectErrorName: failure.errorName },
-          abort,
-        );
+        throw toConnectCallError(asTimeout(failure), attempt, abort, random);
       }
-      if (options.deadline - now() < MIN_ATTEMPT_WINDOW_MS) {
-        throw toConnectCallError(failure, attempt, error, random) ?? error;
-      }
+      if (options.deadline - now() < MIN_ATTEMPT_WINDOW_MS) throw giveUp(error);
     }
   }
 }
