@@ -78,7 +78,9 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => 
       await send({ body: { ...personalBody, Unknown: SENTINEL.attribute, ChatDurationInMinutes: 1 } });
       standIn.script({ error: 'InvalidRequestException', message: `Bad attribute ${SENTINEL.attribute}` });
       await send({ body: { ...personalBody, ClientToken: `${SENTINEL.clientToken}-3` } });
-      standIn.script(...Array.from({ length: 20 }, () => ({ error: 'InternalServiceException', message: SENTINEL.customerId })));
+      standIn.script(
+        ...Array.from({ length: 20 }, () => ({ error: 'InternalServiceException', message: SENTINEL.customerId })),
+      );
       await send({ body: { ...personalBody, ClientToken: `${SENTINEL.clientToken}-4` } });
       await send({ body: personalBody, origin: `https://${SENTINEL.header}.example` });
     } finally {
@@ -99,7 +101,11 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => 
 });
 
 test('the success line carries outcome, status, attempts, latency, Connect request id and ContactId', async () => {
-  const handler = await loadHandler({ ...baseEnv(standIn.url), CONNECT_RETRY_BASE_DELAY_MS: '10' });
+  const handler = await loadHandler({
+    ...baseEnv(standIn.url),
+    CONNECT_RETRY_BASE_DELAY_MS: '10',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  });
   standIn.script({ error: 'TooManyRequestsException' });
   const output = captureOutput();
   let answer;
@@ -123,7 +129,7 @@ test('the success line carries outcome, status, attempts, latency, Connect reque
 });
 
 test('a failed call is logged with its error code, Connect error name, attempts and request id', async () => {
-  const handler = await loadHandler(baseEnv(standIn.url));
+  const handler = await loadHandler({ ...baseEnv(standIn.url), POWERTOOLS_LOG_LEVEL: 'INFO' });
   standIn.script({ error: 'LimitExceededException' });
   const output = captureOutput();
   try {

@@ -78,3 +78,29 @@ test('the page shows the error envelope, opened on its other origin (localhost)'
   expect(requests.at(-1)).toMatchObject({ method: 'POST', status: 400, origin: new URL(page.url()).origin });
   await page.close();
 });
+
+test('the browser enforces CORS: a page on an origin the API does not allow never gets to POST', async () => {
+  // Arrange: a second local API that allows only another site, so the demo page's origin is refused.
+  const strictRequests: AccessLogEntry[] = [];
+  const strict = await startLocalApi(readSettings([], { PORT: '0', ALLOWED_ORIGINS: 'https://www.example.com' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    onRequest: (entry) => strictRequests.push(entry),
+  });
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(strict.demoUrl);
+
+    // Act
+    await page.fill('#display-name', 'Ada Lovelace');
+    await page.click('#start');
+    await page.locator('#result[data-state="error"]').waitFor({ timeout: 10_000 });
+
+    // Assert: the preflight did not allow the page's origin, so the browser sent no POST at all.
+    expect(await page.locator('#result-title').textContent()).toBe('No answer the page could read');
+    expect(strictRequests.map(({ method }) => method)).toEqual(['OPTIONS']);
+    expect(strict.standIn!.startChatCalls()).toHaveLength(0);
+  } finally {
+    await page.close();
+    await strict.close();
+  }
+});

@@ -25,11 +25,13 @@ export function baseEnv(standInUrl: string): Record<string, string> {
   };
 }
 
-/** Imports lambda/start-chat-contact.ts in a fresh module registry with exactly this handler environment. */
+/**
+ * Imports lambda/start-chat-contact.ts in a fresh module registry with exactly this handler environment.
+ * The logger is silent unless `env` sets `POWERTOOLS_LOG_LEVEL`: tests that check logs capture them.
+ */
 export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT', 'POWERTOOLS_LOG_LEVEL']) {
-    delete process.env[name];
-  }
+  for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT']) delete process.env[name];
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
   let loaded: { handler: Handler } | undefined;
   await jest.isolateModulesAsync(async () => {
@@ -58,7 +60,11 @@ export function chatEvent(options: ChatEventOptions = {}): APIGatewayProxyEvent 
   if (origin !== null) headers.Origin = origin;
   Object.assign(headers, options.headers);
   const body =
-    options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   return toApiGatewayProxyEvent(
     { method: 'POST', url: options.url ?? '/prod/chat', headers, body },
     { resource: '/chat', ...(options.base64 && { binaryMediaTypes: ['*/*'] }) },
@@ -77,7 +83,11 @@ export interface Answer {
   readonly json: any;
 }
 
-export async function invoke(handler: Handler, event: APIGatewayProxyEvent, context = lambdaContext()): Promise<Answer> {
+export async function invoke(
+  handler: Handler,
+  event: APIGatewayProxyEvent,
+  context = lambdaContext(),
+): Promise<Answer> {
   const result = await handler(event, context);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
