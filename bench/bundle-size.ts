@@ -12,16 +12,16 @@ import { HANDLER_BUNDLE, PROJECT_ROOT } from '../scripts/bundle-handler.ts';
 import {
   type BuiltBundle,
   type BundleSize,
-  FIXTURES,
   buildHandler,
   buildWithDeployedSettings,
   bytesByPackage,
+  FIXTURES,
   measureBundle,
   replaceLambdaModule,
   withOwnCodeSourceMap,
 } from './lib/builds.ts';
-import { ratio } from './lib/stats.ts';
 import type { SynthesizedBundle } from './lib/nodejs-function-synth.ts';
+import { ratio } from './lib/stats.ts';
 
 export interface SizedBundle extends BundleSize {
   readonly name: string;
@@ -89,7 +89,8 @@ function runSynth(outDir: string): Promise<{ cdkVersion: string; bundles: Synthe
     child.on('error', reject);
     child.on('close', (code) => {
       const line = stdout.trim().split('\n').pop() ?? '';
-      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as { cdkVersion: string; bundles: SynthesizedBundle[] });
+      if (code === 0 && line.startsWith('{'))
+        resolve(JSON.parse(line) as { cdkVersion: string; bundles: SynthesizedBundle[] });
       else reject(new Error(`NodejsFunction synth failed (exit ${code}): ${stderr.slice(-2_000)}`));
     });
   });
@@ -99,27 +100,43 @@ function packageTable(deployed: Metafile, sdkOnly: Metafile): PackageBytes[] {
   const a = bytesByPackage(deployed);
   const b = bytesByPackage(sdkOnly);
   return [...new Set([...a.keys(), ...b.keys()])]
-    .map((group) => ({ group, deployed: a.get(group) ?? 0, sdkOnly: b.get(group) ?? 0, difference: (a.get(group) ?? 0) - (b.get(group) ?? 0) }))
+    .map((group) => ({
+      group,
+      deployed: a.get(group) ?? 0,
+      sdkOnly: b.get(group) ?? 0,
+      difference: (a.get(group) ?? 0) - (b.get(group) ?? 0),
+    }))
     .filter((row) => row.difference !== 0)
     .sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference));
 }
 
-export async function measureBundles(workDir: string, log: (line: string) => void): Promise<{ results: BundleResults; bundles: BenchBundles }> {
+export async function measureBundles(
+  workDir: string,
+  log: (line: string) => void,
+): Promise<{ results: BundleResults; bundles: BenchBundles }> {
   const out = (name: string) => join(workDir, 'bundles', name);
   // Scratch paths mean nothing after the run; the report names them relative to the scratch directory.
   const sized = (name: string, description: string, size: BundleSize): SizedBundle => ({
     name,
     description,
-    file: size.file.startsWith(workDir) ? `(scratch)${size.file.slice(workDir.length)}` : relative(PROJECT_ROOT, size.file),
+    file: size.file.startsWith(workDir)
+      ? `(scratch)${size.file.slice(workDir.length)}`
+      : relative(PROJECT_ROOT, size.file),
     bytes: size.bytes,
     gzipBytes: size.gzipBytes,
     mapBytes: size.mapBytes,
   });
 
-  const deployed = sized('deployed', 'assets/start-chat-contact/index.mjs as `npm run build` writes it (scripts/bundle-handler.ts)', measureBundle(HANDLER_BUNDLE));
+  const deployed = sized(
+    'deployed',
+    'assets/start-chat-contact/index.mjs as `npm run build` writes it (scripts/bundle-handler.ts)',
+    measureBundle(HANDLER_BUNDLE),
+  );
   const rebuilt = await buildHandler(out('handler-metafile/index.mjs'));
   if (rebuilt.bytes !== deployed.bytes) {
-    log(`  note: the rebuilt handler (${rebuilt.bytes} B) differs from the deployed asset (${deployed.bytes} B); was \`npm run build\` run?`);
+    log(
+      `  note: the rebuilt handler (${rebuilt.bytes} B) differs from the deployed asset (${deployed.bytes} B); was \`npm run build\` run?`,
+    );
   }
   const sdkOnly: BuiltBundle = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('sdk-only/index.mjs'));
   const empty = await buildWithDeployedSettings(FIXTURES.empty, out('empty/index.mjs'));
@@ -130,7 +147,9 @@ export async function measureBundles(workDir: string, log: (line: string) => voi
     plugins: [replaceLambdaModule('backoff.ts', FIXTURES.spreadBackoff)],
   });
   const esmBuiltinsHandler = await buildHandler(out('esm-builtins/handler/index.mjs'), { esmBuiltins: true });
-  const esmBuiltinsSdkOnly = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('esm-builtins/sdk-only/index.mjs'), { esmBuiltins: true });
+  const esmBuiltinsSdkOnly = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('esm-builtins/sdk-only/index.mjs'), {
+    esmBuiltins: true,
+  });
 
   const ownCodeMap = withOwnCodeSourceMap(HANDLER_BUNDLE, out('own-code-source-map'));
 
@@ -160,7 +179,11 @@ export async function measureBundles(workDir: string, log: (line: string) => voi
     nodejsFunctionMethod,
     cdkVersion,
     deployed,
-    sdkOnly: sized('sdk-only', 'bench/fixtures/sdk-only-function.ts: ConnectClient + StartChatContactCommand only, same esbuild settings', sdkOnly),
+    sdkOnly: sized(
+      'sdk-only',
+      'bench/fixtures/sdk-only-function.ts: ConnectClient + StartChatContactCommand only, same esbuild settings',
+      sdkOnly,
+    ),
     empty: sized('empty', 'bench/fixtures/empty-function.ts, same esbuild settings', empty),
     nodejsFunction,
     alternatives: [

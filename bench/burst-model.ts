@@ -7,7 +7,11 @@
  * is met, in about a second; the measured runs check it.
  */
 import type { BackoffInput } from '../lambda/backoff.ts';
-import { MIN_ATTEMPT_WINDOW_MS, SPREAD_OF_REMAINING_TIME, retryDelayMs as deployedRetryDelay } from '../lambda/backoff.ts';
+import {
+  retryDelayMs as deployedRetryDelay,
+  MIN_ATTEMPT_WINDOW_MS,
+  SPREAD_OF_REMAINING_TIME,
+} from '../lambda/backoff.ts';
 import { TokenBucket } from '../local/connect-stand-in/token-bucket.ts';
 import { retryDelayMs as doublingRetryDelay } from './fixtures/backoff-doubling.ts';
 import { spreadRetryDelay } from './fixtures/backoff-spread.ts';
@@ -72,7 +76,13 @@ export interface ModelResult {
 
 export function modelSchedules(): ModelSchedule[] {
   const { baseDelayMs, maxAttempts } = HANDLER_RETRY_DEFAULTS;
-  const spread = (name: string, label: string, share: number): ModelSchedule => ({ name, label, retryDelay: spreadRetryDelay(share), baseDelayMs, maxAttempts });
+  const spread = (name: string, label: string, share: number): ModelSchedule => ({
+    name,
+    label,
+    retryDelay: spreadRetryDelay(share),
+    baseDelayMs,
+    maxAttempts,
+  });
   return [
     { name: 'handler', label: SCHEDULE_LABELS.handler, retryDelay: deployedRetryDelay, baseDelayMs, maxAttempts },
     spread('handler-spread-previous', SCHEDULE_LABELS.previousSpread, PREVIOUS_SPREAD_OF_REMAINING_TIME),
@@ -90,7 +100,11 @@ interface Attempt {
 }
 
 /** One simulated burst: start time per request (Infinity when none) and the number of calls. */
-function simulateBurst(schedule: ModelSchedule, settings: ModelSettings, random: () => number): { startMs: number[]; calls: number } {
+function simulateBurst(
+  schedule: ModelSchedule,
+  settings: ModelSettings,
+  random: () => number,
+): { startMs: number[]; calls: number } {
   let now = 0;
   const bucket = new TokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.burst, now: () => now });
   const arrivals = Array.from({ length: settings.requests }, () => random() * settings.arrivalSpreadMs);
@@ -109,7 +123,12 @@ function simulateBurst(schedule: ModelSchedule, settings: ModelSettings, random:
     }
     const deadline = arrivals[next.request]! + settings.budgetMs;
     if (next.attempt >= schedule.maxAttempts) continue;
-    const delay = schedule.retryDelay({ retry: next.attempt, remainingMs: deadline - answeredAt, baseDelayMs: schedule.baseDelayMs, random });
+    const delay = schedule.retryDelay({
+      retry: next.attempt,
+      remainingMs: deadline - answeredAt,
+      baseDelayMs: schedule.baseDelayMs,
+      random,
+    });
     if (delay === undefined) continue;
     const at = answeredAt + delay;
     if (deadline - at < MIN_ATTEMPT_WINDOW_MS) continue;
@@ -146,16 +165,21 @@ export function runBurstModel(
       callsPerChat.push(cpc);
       p99VsIdeal.push(p99);
       started.push(count / settings.requests);
-      if (cpc <= targets.callsPerChat && p99 <= targets.p99VsIdeal && count / settings.requests >= targets.startedShare) metAll++;
+      if (cpc <= targets.callsPerChat && p99 <= targets.p99VsIdeal && count / settings.requests >= targets.startedShare)
+        metAll++;
     }
-    const share = (values: readonly number[], ok: (value: number) => boolean) => values.filter(ok).length / values.length;
+    const share = (values: readonly number[], ok: (value: number) => boolean) =>
+      values.filter(ok).length / values.length;
     return {
       name: schedule.name,
       label: schedule.label,
       runs: settings.runs,
       callsPerChat: spreadOf(callsPerChat),
       p99VsIdeal: spreadOf(p99VsIdeal),
-      shareStarted: { mean: started.reduce((sum, value) => sum + value, 0) / started.length, min: Math.min(...started) },
+      shareStarted: {
+        mean: started.reduce((sum, value) => sum + value, 0) / started.length,
+        min: Math.min(...started),
+      },
       metCallsPerChat: share(callsPerChat, (value) => value <= targets.callsPerChat),
       metP99: share(p99VsIdeal, (value) => value <= targets.p99VsIdeal),
       metStarted: share(started, (value) => value >= targets.startedShare),

@@ -14,19 +14,32 @@
 import { pathToFileURL } from 'node:url';
 import { SPREAD_OF_REMAINING_TIME } from '../lambda/backoff.ts';
 import type { BenchBundles } from './bundle-size.ts';
-import { DOUBLING_SETTINGS, HANDLER_RETRY_DEFAULTS, PREVIOUS_SPREAD_OF_REMAINING_TIME, SCHEDULE_LABELS } from './burst-model.ts';
 import type { BurstStrategy, ConnectShape } from './burst.ts';
+import {
+  DOUBLING_SETTINGS,
+  HANDLER_RETRY_DEFAULTS,
+  PREVIOUS_SPREAD_OF_REMAINING_TIME,
+  SCHEDULE_LABELS,
+} from './burst-model.ts';
 import { MAX_DELAY_MS } from './fixtures/backoff-doubling.ts';
-import { fraction } from './lib/format.ts';
 import type { InstanceTarget, SdkClientConfig } from './instance/protocol.ts';
+import { fraction } from './lib/format.ts';
 
 /** StartChatContact's quota: 5 requests/s, burst 8, per account and region. */
 export const CONNECT_RATE_LIMIT = { ratePerSecond: 5, burst: 8 } as const;
 export const CONNECT_RATE: ConnectShape = { ...CONNECT_RATE_LIMIT, maxConcurrentChats: 10_000, prefilledChats: 0 };
 /** The concurrent-chat quota is full (and the rate limit off, so the quota is what answers). */
-export const QUOTA_FULL: ConnectShape = { ratePerSecond: false, burst: CONNECT_RATE_LIMIT.burst, maxConcurrentChats: 20, prefilledChats: 20 };
+export const QUOTA_FULL: ConnectShape = {
+  ratePerSecond: false,
+  burst: CONNECT_RATE_LIMIT.burst,
+  maxConcurrentChats: 20,
+  prefilledChats: 20,
+};
 
-const functionTarget = (bundle: string): InstanceTarget => ({ kind: 'function', bundleUrl: pathToFileURL(bundle).href });
+const functionTarget = (bundle: string): InstanceTarget => ({
+  kind: 'function',
+  bundleUrl: pathToFileURL(bundle).href,
+});
 const sdkTarget = (bundles: BenchBundles, clientConfig: SdkClientConfig): InstanceTarget => ({
   kind: 'sdk-client',
   bundleUrl: pathToFileURL(bundles.sdkOnly).href,
@@ -69,7 +82,10 @@ export function burstStrategies(bundles: BenchBundles): BurstStrategy[] {
       label: SCHEDULE_LABELS.doubling,
       description: `the handler with lambda/backoff.ts swapped for plain doubling with full jitter from ${DOUBLING_SETTINGS.baseDelayMs} ms (cap ${MAX_DELAY_MS / 1_000} s), same deadline, at most ${DOUBLING_SETTINGS.maxAttempts} calls`,
       target: functionTarget(bundles.doublingBackoff),
-      env: { CONNECT_RETRY_BASE_DELAY_MS: String(DOUBLING_SETTINGS.baseDelayMs), CONNECT_MAX_ATTEMPTS: String(DOUBLING_SETTINGS.maxAttempts) },
+      env: {
+        CONNECT_RETRY_BASE_DELAY_MS: String(DOUBLING_SETTINGS.baseDelayMs),
+        CONNECT_MAX_ATTEMPTS: String(DOUBLING_SETTINGS.maxAttempts),
+      },
       connect: CONNECT_RATE,
     },
     sdkStrategy(bundles, 'standard'),
@@ -84,14 +100,16 @@ export function quotaFullStrategies(bundles: BenchBundles): BurstStrategy[] {
     {
       name: 'quota-full-handler',
       label: 'our handler, quota full',
-      description: 'the deployed handler while the concurrent-chat quota is full (LimitExceededException), rate limit off',
+      description:
+        'the deployed handler while the concurrent-chat quota is full (LimitExceededException), rate limit off',
       target: functionTarget(bundles.deployed),
       connect: QUOTA_FULL,
     },
     {
       name: 'quota-full-sdk-standard',
       label: 'SDK standard, quota full',
-      description: "a bare client, retryMode 'standard' (3 attempts), while the quota is full: the SDK counts LimitExceededException as throttling",
+      description:
+        "a bare client, retryMode 'standard' (3 attempts), while the quota is full: the SDK counts LimitExceededException as throttling",
       target: sdkTarget(bundles, { retryMode: 'standard' }),
       connect: QUOTA_FULL,
     },

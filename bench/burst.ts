@@ -10,9 +10,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type RecordedCall, startConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
-import type { BurstOutcome, BurstWorkerData, InstanceMessage, InstanceReady, InstanceTarget } from './instance/protocol.ts';
-import { API_GATEWAY_TIMEOUT_MS, FLOW_ID, FUNCTION_TIMEOUT_MS, INSTANCE_ID, epochNow, lambdaEnvironment } from './lib/lambda-env.ts';
-import { type Summary, idealStartTimesMs, percentile, ratio, summarize } from './lib/stats.ts';
+import type {
+  BurstOutcome,
+  BurstWorkerData,
+  InstanceMessage,
+  InstanceReady,
+  InstanceTarget,
+} from './instance/protocol.ts';
+import {
+  API_GATEWAY_TIMEOUT_MS,
+  epochNow,
+  FLOW_ID,
+  FUNCTION_TIMEOUT_MS,
+  INSTANCE_ID,
+  lambdaEnvironment,
+} from './lib/lambda-env.ts';
+import { idealStartTimesMs, percentile, ratio, type Summary, summarize } from './lib/stats.ts';
 
 /** Requests each instance serves before the burst; see lambda-instance.ts. */
 export const WARMUP_REQUESTS = 3;
@@ -142,7 +155,11 @@ async function prefill(url: string, chats: number): Promise<void> {
     const response = await fetch(`${url}/contact/chat`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', Authorization: 'AWS4-HMAC-SHA256 Credential=bench' },
-      body: JSON.stringify({ InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID, ParticipantDetails: { DisplayName: 'prefill' } }),
+      body: JSON.stringify({
+        InstanceId: INSTANCE_ID,
+        ContactFlowId: FLOW_ID,
+        ParticipantDetails: { DisplayName: 'prefill' },
+      }),
     });
     if (response.status !== 200) throw new Error(`prefilling the quota failed with ${response.status}`);
   }
@@ -154,7 +171,11 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-async function inBatches<T>(items: readonly T[], concurrency: number, action: (item: T) => Promise<unknown>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  concurrency: number,
+  action: (item: T) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -241,7 +262,11 @@ function summarizeRun(
   durationMs: number,
 ): BurstRunResult {
   const startMs = outcomes
-    .map((outcome) => (outcome.status === 200 && outcome.latencyMs <= API_GATEWAY_TIMEOUT_MS ? outcome.latencyMs : Number.POSITIVE_INFINITY))
+    .map((outcome) =>
+      outcome.status === 200 && outcome.latencyMs <= API_GATEWAY_TIMEOUT_MS
+        ? outcome.latencyMs
+        : Number.POSITIVE_INFINITY,
+    )
     .sort((a, b) => a - b);
   const answerMs = outcomes.map((outcome) => outcome.latencyMs).sort((a, b) => a - b);
   const started = startMs.filter(Number.isFinite).length;
@@ -255,7 +280,8 @@ function summarizeRun(
     callsPerSecond[second]!++;
   }
   const firstCallAt = new Map<string, number>();
-  for (const call of calls) if (!firstCallAt.has(tokenOf(call))) firstCallAt.set(tokenOf(call), call.receivedAt - releaseAt);
+  for (const call of calls)
+    if (!firstCallAt.has(tokenOf(call))) firstCallAt.set(tokenOf(call), call.receivedAt - releaseAt);
   const connectStarts = calls.filter((call) => call.outcome === 200).map((call) => call.receivedAt - releaseAt);
   const startP50Ms = percentile(startMs, 50);
   const startP99Ms = percentile(startMs, 99);
@@ -272,7 +298,9 @@ function summarizeRun(
     callsPerRequest: calls.length / requests,
     callsByStatus: countBy(calls, (call) => String(call.outcome)),
     callsPerRequestHistogram: countBy(Object.values(perToken), String),
-    answers: countBy(outcomes, (outcome) => (outcome.status === 200 ? '200' : `${outcome.status} ${outcome.code ?? ''}`.trim())),
+    answers: countBy(outcomes, (outcome) =>
+      outcome.status === 200 ? '200' : `${outcome.status} ${outcome.code ?? ''}`.trim(),
+    ),
     startMs: startMs.map((value) => (Number.isFinite(value) ? Math.round(value) : null)),
     answerMs: answerMs.map(Math.round),
     startP50Ms,

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { chatRequestEvent, lambdaEnvironment } from './lib/lambda-env.ts';
-import { type Summary, bootstrapRatioInterval, median, ratio, seededRandom, summarize } from './lib/stats.ts';
+import { bootstrapRatioInterval, median, ratio, type Summary, seededRandom, summarize } from './lib/stats.ts';
 
 export interface ColdVariant {
   readonly name: string;
@@ -157,7 +157,10 @@ export async function measureColdInit(options: {
   readonly log: (line: string) => void;
 }): Promise<ColdInitResults> {
   const samples = new Map<string, ColdSamples>(
-    options.variants.map((variant) => [variant.name, { initMs: [], initCpuMs: [], firstRequestMs: [], bootMs: [], processMs: [] }]),
+    options.variants.map((variant) => [
+      variant.name,
+      { initMs: [], initCpuMs: [], firstRequestMs: [], bootMs: [], processMs: [] },
+    ]),
   );
   const random = seededRandom(20_261_122);
   const rounds = options.warmupRuns + options.runs;

@@ -4,12 +4,12 @@
  * behind "what limits" a ratio: the difference between the two columns is what our code and its
  * dependencies add. Profiling slows everything a little; read the shares, not the absolute times.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { type ColdVariant, probeOnce } from './cold-init.ts';
-import { type CpuProfile, attributeProfile } from './lib/cpu-profile.ts';
+import { attributeProfile, type CpuProfile } from './lib/cpu-profile.ts';
 import { type RawSourceMap, SourceLookup } from './lib/source-map.ts';
 import { runWarmChild } from './warm-overhead.ts';
 
@@ -56,7 +56,8 @@ function attributed(
   const harnessUrl = harness === undefined ? undefined : pathToFileURL(harness).href;
   const totals = new Map<string, number>();
   for (const profile of profiles) {
-    for (const [group, us] of attributeProfile(profile, url, lookup, harnessUrl)) totals.set(group, (totals.get(group) ?? 0) + us);
+    for (const [group, us] of attributeProfile(profile, url, lookup, harnessUrl))
+      totals.set(group, (totals.get(group) ?? 0) + us);
   }
   for (const [group, us] of totals) totals.set(group, us / per / unitUs);
   return totals;
@@ -96,7 +97,10 @@ export async function profileWhereTimeGoes(options: {
     await probeOnce(deployedVariant, options.standIn, { execArgv: cpuProf(dirs.initDeployed), initOnly: true });
     await probeOnce(sdkOnlyVariant, options.standIn, { execArgv: cpuProf(dirs.initSdkOnly), initOnly: true });
   }
-  for (const [sides, dir] of [['handler', dirs.warmHandler], ['bare', dirs.warmBare]] as const) {
+  for (const [sides, dir] of [
+    ['handler', dirs.warmHandler],
+    ['bare', dirs.warmBare],
+  ] as const) {
     await runWarmChild({
       instanceScript: options.instanceScript,
       handlerBundle: options.deployed,

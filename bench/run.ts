@@ -21,15 +21,15 @@ import { PROJECT_ROOT } from '../scripts/bundle-handler.ts';
 import { type BenchBundles, measureBundles } from './bundle-size.ts';
 import { type BurstRunResult, idealSchedule, runBurst } from './burst.ts';
 import { HANDLER_RETRY_DEFAULTS, type ModelSettings, runBurstModel } from './burst-model.ts';
-import { CONNECT_RATE_LIMIT, burstStrategies, quotaFullStrategies } from './burst-strategies.ts';
+import { burstStrategies, CONNECT_RATE_LIMIT, quotaFullStrategies } from './burst-strategies.ts';
 import { type ColdInitResults, type ColdVariant, measureColdInit } from './cold-init.ts';
 import { BENCH_DIR, buildInstanceScript } from './lib/builds.ts';
-import type { BenchResults, Environment } from './lib/results.ts';
-import { TARGETS, renderMarkdown, renderSummary, targetChecks } from './report/markdown.ts';
-import { renderCdfSvg } from './report/svg.ts';
 import { API_GATEWAY_TIMEOUT_MS } from './lib/lambda-env.ts';
-import { type WarmRun, measureWarmOverhead } from './warm-overhead.ts';
+import type { BenchResults, Environment } from './lib/results.ts';
 import { type ProfileResults, profileWhereTimeGoes } from './profiles.ts';
+import { renderMarkdown, renderSummary, TARGETS, targetChecks } from './report/markdown.ts';
+import { renderCdfSvg } from './report/svg.ts';
+import { measureWarmOverhead, type WarmRun } from './warm-overhead.ts';
 
 const STEPS = ['bundle', 'cold', 'warm', 'profile', 'burst'] as const;
 type Step = (typeof STEPS)[number];
@@ -46,7 +46,8 @@ const coldRuns = Number(args.runs);
 const requests = Number(args.requests);
 const warmSamples = Number(args['warm-samples']);
 const only = new Set((args.only ?? STEPS.join(',')).split(',').map((step) => step.trim()) as Step[]);
-for (const step of only) if (!STEPS.includes(step)) throw new Error(`unknown step "${step}"; steps: ${STEPS.join(', ')}`);
+for (const step of only)
+  if (!STEPS.includes(step)) throw new Error(`unknown step "${step}"; steps: ${STEPS.join(', ')}`);
 const complete = STEPS.every((step) => only.has(step));
 
 const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -61,7 +62,9 @@ function log(line: string): void {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -69,7 +72,11 @@ function packageVersion(name: string): string {
 
 function git(...gitArgs: string[]): string | undefined {
   try {
-    return execFileSync('git', gitArgs, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', gitArgs, {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -87,9 +94,15 @@ function environment(): Environment {
     gitCommit: git('rev-parse', '--short', 'HEAD'),
     gitDirty: status === undefined ? undefined : status !== '',
     packages: Object.fromEntries(
-      ['@aws-sdk/client-connect', '@smithy/core', '@aws-lambda-powertools/logger', '@middy/core', 'valibot', 'esbuild', 'aws-cdk-lib'].map(
-        (name) => [name, packageVersion(name)],
-      ),
+      [
+        '@aws-sdk/client-connect',
+        '@smithy/core',
+        '@aws-lambda-powertools/logger',
+        '@middy/core',
+        'valibot',
+        'esbuild',
+        'aws-cdk-lib',
+      ].map((name) => [name, packageVersion(name)]),
     ),
   };
 }
@@ -101,10 +114,28 @@ function coldVariants(bundles: BenchBundles): ColdVariant[] {
   const variants: ColdVariant[] = [
     { name: 'empty', description: 'empty handler, deployed settings', bundle: bundles.empty },
     { name: 'sdk-only', description: 'SDK-only function, deployed settings', bundle: bundles.sdkOnly },
-    { name: 'deployed', description: 'the deployed bundle as the construct deploys it (source maps off, the default)', bundle: bundles.deployed },
-    { name: 'sdk-only+sm', description: `SDK-only function, ${SM_ON}`, bundle: bundles.sdkOnly, nodeOptions: SOURCE_MAPS },
-    { name: 'deployed+sm', description: `the deployed bundle, ${SM_ON}`, bundle: bundles.deployed, nodeOptions: SOURCE_MAPS },
-    { name: 'esm-builtins:sdk-only', description: `SDK-only function, ${PREVIOUS}`, bundle: bundles.esmBuiltinsSdkOnly },
+    {
+      name: 'deployed',
+      description: 'the deployed bundle as the construct deploys it (source maps off, the default)',
+      bundle: bundles.deployed,
+    },
+    {
+      name: 'sdk-only+sm',
+      description: `SDK-only function, ${SM_ON}`,
+      bundle: bundles.sdkOnly,
+      nodeOptions: SOURCE_MAPS,
+    },
+    {
+      name: 'deployed+sm',
+      description: `the deployed bundle, ${SM_ON}`,
+      bundle: bundles.deployed,
+      nodeOptions: SOURCE_MAPS,
+    },
+    {
+      name: 'esm-builtins:sdk-only',
+      description: `SDK-only function, ${PREVIOUS}`,
+      bundle: bundles.esmBuiltinsSdkOnly,
+    },
     { name: 'esm-builtins:deployed', description: `the handler, ${PREVIOUS}`, bundle: bundles.esmBuiltinsHandler },
     {
       name: 'proposal:own-code map+sm',
@@ -126,22 +157,92 @@ function coldVariants(bundles: BenchBundles): ColdVariant[] {
 const COLD_COMPARISONS = [
   { name: 'deployed vs SDK-only (init)', numerator: 'deployed', denominator: 'sdk-only', measure: 'init' },
   { name: 'deployed vs SDK-only (init CPU time)', numerator: 'deployed', denominator: 'sdk-only', measure: 'initCpu' },
-  { name: 'deployed vs SDK-only (init + first request)', numerator: 'deployed', denominator: 'sdk-only', measure: 'initPlusFirstRequest' },
+  {
+    name: 'deployed vs SDK-only (init + first request)',
+    numerator: 'deployed',
+    denominator: 'sdk-only',
+    measure: 'initPlusFirstRequest',
+  },
   { name: 'deployed vs empty (init)', numerator: 'deployed', denominator: 'empty', measure: 'init' },
   { name: 'SDK-only vs empty (init)', numerator: 'sdk-only', denominator: 'empty', measure: 'init' },
-  { name: 'enableSourceMaps on vs off, deployed (init)', numerator: 'deployed+sm', denominator: 'deployed', measure: 'init' },
-  { name: 'enableSourceMaps on vs off, deployed (init CPU time)', numerator: 'deployed+sm', denominator: 'deployed', measure: 'initCpu' },
-  { name: 'enableSourceMaps on vs off, deployed (init + first request)', numerator: 'deployed+sm', denominator: 'deployed', measure: 'initPlusFirstRequest' },
-  { name: 'source maps on vs off, SDK-only (init)', numerator: 'sdk-only+sm', denominator: 'sdk-only', measure: 'init' },
-  { name: 'deployed with enableSourceMaps on vs SDK-only (init)', numerator: 'deployed+sm', denominator: 'sdk-only', measure: 'init' },
-  { name: 'built-ins via require (deployed) vs ESM imports (previous), handler (init)', numerator: 'deployed', denominator: 'esm-builtins:deployed', measure: 'init' },
-  { name: 'built-ins via require (deployed) vs ESM imports (previous), handler (init + first request)', numerator: 'deployed', denominator: 'esm-builtins:deployed', measure: 'initPlusFirstRequest' },
-  { name: 'built-ins via require (deployed) vs ESM imports (previous), SDK-only (init)', numerator: 'sdk-only', denominator: 'esm-builtins:sdk-only', measure: 'init' },
-  { name: 'previous setting: handler vs SDK-only, both with ESM imports of built-ins (init)', numerator: 'esm-builtins:deployed', denominator: 'esm-builtins:sdk-only', measure: 'init' },
-  { name: 'proposal: own-code source map vs full map, both with source maps on (init)', numerator: 'proposal:own-code map+sm', denominator: 'deployed+sm', measure: 'init' },
-  { name: 'proposal: own-code source map with source maps on vs deployed without (init)', numerator: 'proposal:own-code map+sm', denominator: 'deployed', measure: 'init' },
-  { name: 'proposal: own-code source map with source maps on vs SDK-only (init)', numerator: 'proposal:own-code map+sm', denominator: 'sdk-only', measure: 'init' },
-  { name: 'NodejsFunction defaults+bundleAwsSDK vs deployed (init)', numerator: 'nodejs-function-defaults+bundleAwsSDK', denominator: 'deployed', measure: 'init' },
+  {
+    name: 'enableSourceMaps on vs off, deployed (init)',
+    numerator: 'deployed+sm',
+    denominator: 'deployed',
+    measure: 'init',
+  },
+  {
+    name: 'enableSourceMaps on vs off, deployed (init CPU time)',
+    numerator: 'deployed+sm',
+    denominator: 'deployed',
+    measure: 'initCpu',
+  },
+  {
+    name: 'enableSourceMaps on vs off, deployed (init + first request)',
+    numerator: 'deployed+sm',
+    denominator: 'deployed',
+    measure: 'initPlusFirstRequest',
+  },
+  {
+    name: 'source maps on vs off, SDK-only (init)',
+    numerator: 'sdk-only+sm',
+    denominator: 'sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'deployed with enableSourceMaps on vs SDK-only (init)',
+    numerator: 'deployed+sm',
+    denominator: 'sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'built-ins via require (deployed) vs ESM imports (previous), handler (init)',
+    numerator: 'deployed',
+    denominator: 'esm-builtins:deployed',
+    measure: 'init',
+  },
+  {
+    name: 'built-ins via require (deployed) vs ESM imports (previous), handler (init + first request)',
+    numerator: 'deployed',
+    denominator: 'esm-builtins:deployed',
+    measure: 'initPlusFirstRequest',
+  },
+  {
+    name: 'built-ins via require (deployed) vs ESM imports (previous), SDK-only (init)',
+    numerator: 'sdk-only',
+    denominator: 'esm-builtins:sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'previous setting: handler vs SDK-only, both with ESM imports of built-ins (init)',
+    numerator: 'esm-builtins:deployed',
+    denominator: 'esm-builtins:sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'proposal: own-code source map vs full map, both with source maps on (init)',
+    numerator: 'proposal:own-code map+sm',
+    denominator: 'deployed+sm',
+    measure: 'init',
+  },
+  {
+    name: 'proposal: own-code source map with source maps on vs deployed without (init)',
+    numerator: 'proposal:own-code map+sm',
+    denominator: 'deployed',
+    measure: 'init',
+  },
+  {
+    name: 'proposal: own-code source map with source maps on vs SDK-only (init)',
+    numerator: 'proposal:own-code map+sm',
+    denominator: 'sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'NodejsFunction defaults+bundleAwsSDK vs deployed (init)',
+    numerator: 'nodejs-function-defaults+bundleAwsSDK',
+    denominator: 'deployed',
+    measure: 'init',
+  },
 ] as const;
 
 async function main(): Promise<void> {
@@ -202,7 +303,12 @@ async function main(): Promise<void> {
                 runs: [
                   { name: 'stand-in answering at once' },
                   { name: `same, enableSourceMaps on (${SOURCE_MAPS})`, nodeOptions: SOURCE_MAPS },
-                  { name: `context: stand-in answering after ${CONTEXT_LATENCY_MS} ms`, standIn: slowStandIn, standInLatencyMs: CONTEXT_LATENCY_MS, samples: 300 },
+                  {
+                    name: `context: stand-in answering after ${CONTEXT_LATENCY_MS} ms`,
+                    standIn: slowStandIn,
+                    standInLatencyMs: CONTEXT_LATENCY_MS,
+                    samples: 300,
+                  },
                 ],
               }),
             );
@@ -233,7 +339,9 @@ async function main(): Promise<void> {
     if (only.has('burst')) {
       const { ratePerSecond, burst: connectBurst } = CONNECT_RATE_LIMIT;
       const ideal = idealSchedule(requests, ratePerSecond, connectBurst);
-      log(`4/5 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`);
+      log(
+        `4/5 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`,
+      );
       const modelSettings: ModelSettings = {
         requests,
         ratePerSecond,
@@ -254,7 +362,14 @@ async function main(): Promise<void> {
         const results: BurstRunResult[] = [];
         for (const strategy of strategies) {
           const result = await timed(`burst:${strategy.name}`, () =>
-            runBurst({ strategy, instanceScript, requests, ideal, initConcurrency: 2, compileCacheDir: join(workDir, 'compile-cache') }),
+            runBurst({
+              strategy,
+              instanceScript,
+              requests,
+              ideal,
+              initConcurrency: 2,
+              compileCacheDir: join(workDir, 'compile-cache'),
+            }),
           );
           log(
             `  ${strategy.label}: ${result.started}/${requests} started, ${result.connectCalls} calls (${result.callsPerStartedChat.toFixed(2)}/chat), p99 ${(result.startP99Ms / 1_000).toFixed(1)} s`,
@@ -307,7 +422,9 @@ function writeOutputs(results: BenchResults): void {
   writeFileSync(join(RESULTS_DIR, `latest.json${suffix}`), `${compactJson(results)}\n`);
   writeFileSync(join(RESULTS_DIR, `latest.md${suffix}`), renderMarkdown(results, svgName));
   process.stdout.write(`${renderSummary(results)}\n`);
-  log(`\nwrote bench/results/latest.md${suffix}, latest.json${suffix}${results.burst ? `, ${svgName}` : ''} in ${(results.wallTimeMs / 1_000).toFixed(0)} s`);
+  log(
+    `\nwrote bench/results/latest.md${suffix}, latest.json${suffix}${results.burst ? `, ${svgName}` : ''} in ${(results.wallTimeMs / 1_000).toFixed(0)} s`,
+  );
 }
 
 /**
@@ -325,8 +442,9 @@ function compactJson(value: unknown): string {
     },
     1,
   );
-  return text.replace(/\[\s*((?:(?:-?[\d.e+-]+|null|"(?:-?Infinity|NaN)"),\s*)*(?:-?[\d.e+-]+|null|"(?:-?Infinity|NaN)"))\s*\]/g, (_match, items: string) =>
-    `[${items.replace(/\s+/g, '')}]`,
+  return text.replace(
+    /\[\s*((?:(?:-?[\d.e+-]+|null|"(?:-?Infinity|NaN)"),\s*)*(?:-?[\d.e+-]+|null|"(?:-?Infinity|NaN)"))\s*\]/g,
+    (_match, items: string) => `[${items.replace(/\s+/g, '')}]`,
   );
 }
 

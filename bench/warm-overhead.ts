@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import type { InstanceMessage, WarmRequest, WarmResult } from './instance/protocol.ts';
 import { lambdaEnvironment } from './lib/lambda-env.ts';
-import { type Summary, bootstrapRatioInterval, percentile, ratio, summarize } from './lib/stats.ts';
+import { bootstrapRatioInterval, percentile, ratio, type Summary, summarize } from './lib/stats.ts';
 
 export interface WarmRun {
   readonly name: string;
@@ -36,15 +36,17 @@ export interface WarmSetup {
 }
 
 /** One warm instance in a child process; `sides` picks what it times, `execArgv` adds Node flags. */
-export function runWarmChild(options: WarmSetup & {
-  readonly nodeOptions: string | undefined;
-  readonly warmup: number;
-  readonly samples: number;
-  readonly sides?: WarmRequest['sides'];
-  readonly execArgv?: readonly string[];
-  /** Extra function environment. */
-  readonly env?: Readonly<Record<string, string>>;
-}): Promise<WarmResult> {
+export function runWarmChild(
+  options: WarmSetup & {
+    readonly nodeOptions: string | undefined;
+    readonly warmup: number;
+    readonly samples: number;
+    readonly sides?: WarmRequest['sides'];
+    readonly execArgv?: readonly string[];
+    /** Extra function environment. */
+    readonly env?: Readonly<Record<string, string>>;
+  },
+): Promise<WarmResult> {
   return new Promise((resolve, reject) => {
     const child = fork(options.instanceScript, [], {
       execPath: process.execPath,
@@ -86,11 +88,13 @@ export interface WarmRunSpec {
   readonly samples?: number;
 }
 
-export async function measureWarmOverhead(options: WarmSetup & {
-  readonly warmup: number;
-  readonly samples: number;
-  readonly runs: readonly WarmRunSpec[];
-}): Promise<WarmRun[]> {
+export async function measureWarmOverhead(
+  options: WarmSetup & {
+    readonly warmup: number;
+    readonly samples: number;
+    readonly runs: readonly WarmRunSpec[];
+  },
+): Promise<WarmRun[]> {
   const results: WarmRun[] = [];
   for (const run of options.runs) {
     const standIn = run.standIn ?? options.standIn;

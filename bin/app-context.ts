@@ -60,7 +60,8 @@ class ContextReader {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     const number = typeof value === 'number' ? value : Number(value);
-    if (String(value).trim() === '' || !Number.isFinite(number)) throw contextError(key, value, 'must be a number', example);
+    if (String(value).trim() === '' || !Number.isFinite(number))
+      throw contextError(key, value, 'must be a number', example);
     return number;
   }
 
@@ -86,7 +87,12 @@ function retention(reader: ContextReader): RetentionDays | undefined {
   const days = reader.number('logRetentionDays', '30');
   if (days === undefined) return undefined;
   if (!(Object.values(RetentionDays) as unknown[]).includes(days)) {
-    throw contextError('logRetentionDays', days, 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, ...)', '30');
+    throw contextError(
+      'logRetentionDays',
+      days,
+      'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, ...)',
+      '30',
+    );
   }
   return days as RetentionDays;
 }
@@ -94,7 +100,8 @@ function retention(reader: ContextReader): RetentionDays | undefined {
 function endpointType(reader: ContextReader): EndpointType | undefined {
   const value = reader.text('endpointType')?.toUpperCase();
   if (value === undefined) return undefined;
-  if (value !== 'REGIONAL' && value !== 'EDGE') throw contextError('endpointType', value, 'must be REGIONAL or EDGE', 'EDGE');
+  if (value !== 'REGIONAL' && value !== 'EDGE')
+    throw contextError('endpointType', value, 'must be REGIONAL or EDGE', 'EDGE');
   return value === 'EDGE' ? EndpointType.EDGE : EndpointType.REGIONAL;
 }
 

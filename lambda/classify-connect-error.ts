@@ -64,7 +64,12 @@ const RETRYABLE: Readonly<Record<ConnectFailureKind, boolean>> = {
   unexpected: false,
 };
 
-function kindOf(error: SdkErrorShape, name: string, status: number | undefined, attemptTimedOut: boolean): ConnectFailureKind {
+function kindOf(
+  error: SdkErrorShape,
+  name: string,
+  status: number | undefined,
+  attemptTimedOut: boolean,
+): ConnectFailureKind {
   if (attemptTimedOut) return 'timeout';
   if (name === 'LimitExceededException') return 'capacity';
   if (isThrottlingError(error as never)) return 'throttled';

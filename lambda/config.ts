@@ -11,8 +11,8 @@ import {
   HANDLER_ENV,
   HANDLER_LIMITS,
   ID_PATTERN,
-  type OptionalFieldSwitches,
   normalizeOrigin,
+  type OptionalFieldSwitches,
 } from '../lib/handler-contract.ts';
 import { ConfigurationError } from './errors.ts';
 import { isPlainObject } from './is-plain-object.ts';
@@ -110,7 +110,8 @@ function allowedOrigins(env: Env): AllowedOrigins {
   }
   const items = list(env, name);
   if (items.includes('*')) {
-    if (items.length > 1) throw new ConfigurationError(name, `must be "*" alone or a list of origins (got "${env[name]}")`);
+    if (items.length > 1)
+      throw new ConfigurationError(name, `must be "*" alone or a list of origins (got "${env[name]}")`);
     return '*';
   }
   const origins = new Set<string>();
@@ -160,7 +161,9 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
   );
   const allowedContactFlowIds = new Set([
     contactFlowId,
-    ...list(env, HANDLER_ENV.allowedContactFlowIds).map((flow) => id(HANDLER_ENV.allowedContactFlowIds, flow, 'contact flow')),
+    ...list(env, HANDLER_ENV.allowedContactFlowIds).map((flow) =>
+      id(HANDLER_ENV.allowedContactFlowIds, flow, 'contact flow'),
+    ),
   ]);
 
   const allowedAttributeKeys = new Set(list(env, HANDLER_ENV.allowedAttributeKeys));
@@ -175,7 +178,10 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
 
   const defaultDisplayName = optional(env, HANDLER_ENV.defaultDisplayName);
   if (defaultDisplayName !== undefined && [...defaultDisplayName].length > HANDLER_LIMITS.displayNameChars) {
-    throw new ConfigurationError(HANDLER_ENV.defaultDisplayName, `must be at most ${HANDLER_LIMITS.displayNameChars} characters`);
+    throw new ConfigurationError(
+      HANDLER_ENV.defaultDisplayName,
+      `must be at most ${HANDLER_LIMITS.displayNameChars} characters`,
+    );
   }
 
   const retry: RetrySettings = {
@@ -186,7 +192,13 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
       HANDLER_LIMITS.retryBudgetMs.min,
       HANDLER_LIMITS.retryBudgetMs.max,
     ),
-    attemptTimeoutMs: integer(env, HANDLER_ENV.attemptTimeoutMs, HANDLER_DEFAULTS.attemptTimeoutMs, 100, API_GATEWAY_TIMEOUT_MS),
+    attemptTimeoutMs: integer(
+      env,
+      HANDLER_ENV.attemptTimeoutMs,
+      HANDLER_DEFAULTS.attemptTimeoutMs,
+      100,
+      API_GATEWAY_TIMEOUT_MS,
+    ),
     baseDelayMs: integer(env, HANDLER_ENV.retryBaseDelayMs, HANDLER_DEFAULTS.retryBaseDelayMs, 1, 10_000),
     maxAttempts: integer(env, HANDLER_ENV.maxAttempts, HANDLER_DEFAULTS.maxAttempts, 1, 20),
   };

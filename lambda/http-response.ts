@@ -47,11 +47,7 @@ export function successResponse(
   return jsonResponse(200, { success: true, data: { startChatResult, featurePermissions } });
 }
 
-export function errorResponse(
-  statusCode: number,
-  error: ErrorBody,
-  retryAfterSeconds?: number,
-): APIGatewayProxyResult {
+export function errorResponse(statusCode: number, error: ErrorBody, retryAfterSeconds?: number): APIGatewayProxyResult {
   const body = {
     code: error.code,
     message: error.message,

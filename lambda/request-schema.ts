@@ -100,7 +100,10 @@ function exactObject<const TEntries extends v.ObjectEntries>(entries: TEntries) 
 /** A field the deployer has not enabled: present at all, it is reported. */
 function notEnabled(field: string, setting: string) {
   return v.optional(
-    v.custom<never>(() => false, `is not accepted by this endpoint (the deployer has not enabled ${field}: ${setting})`),
+    v.custom<never>(
+      () => false,
+      `is not accepted by this endpoint (the deployer has not enabled ${field}: ${setting})`,
+    ),
   );
 }
 
@@ -150,7 +153,10 @@ function attributes(policy: RequestPolicy) {
         v.pipe(
           v.string(),
           v.regex(ATTRIBUTE_KEY, 'is not a valid attribute key; keys hold only letters, digits, "-" and "_"'),
-          v.maxLength(LIMITS.attributeKeyChars, `attribute keys must be at most ${LIMITS.attributeKeyChars} characters`),
+          v.maxLength(
+            LIMITS.attributeKeyChars,
+            `attribute keys must be at most ${LIMITS.attributeKeyChars} characters`,
+          ),
           v.check((key) => policy.allowedAttributeKeys.has(key), keyRule),
         ),
         text(0, LIMITS.attributeValueChars, 'a string'),
@@ -182,14 +188,17 @@ function initialMessage() {
         ),
       }),
       v.forward(
-        v.check((message) => {
-          const limit = INITIAL_MESSAGE_LIMITS[message.ContentType] ?? 0;
-          return codePointLength(message.Content) <= limit;
-        }, 'is too long for its ContentType; limits: ' +
-          Object.entries(INITIAL_MESSAGE_LIMITS)
-            .map(([type, limit]) => `${type} ${limit}`)
-            .join(', ') +
-          ' characters'),
+        v.check(
+          (message) => {
+            const limit = INITIAL_MESSAGE_LIMITS[message.ContentType] ?? 0;
+            return codePointLength(message.Content) <= limit;
+          },
+          'is too long for its ContentType; limits: ' +
+            Object.entries(INITIAL_MESSAGE_LIMITS)
+              .map(([type, limit]) => `${type} ${limit}`)
+              .join(', ') +
+            ' characters',
+        ),
         ['Content'],
       ),
     ),
@@ -199,7 +208,10 @@ function initialMessage() {
 function supportedMessagingContentTypes() {
   return v.optional(
     v.pipe(
-      v.array(v.picklist(MESSAGING_CONTENT_TYPES, `must be one of: ${MESSAGING_CONTENT_TYPES.join(', ')}`), 'must be a list of content types'),
+      v.array(
+        v.picklist(MESSAGING_CONTENT_TYPES, `must be one of: ${MESSAGING_CONTENT_TYPES.join(', ')}`),
+        'must be a list of content types',
+      ),
       v.check((types) => types.includes('text/plain'), 'must include text/plain'),
       v.check((types) => new Set(types).size === types.length, 'must not repeat a content type'),
     ),
@@ -217,7 +229,10 @@ function persistentChat(policy: RequestPolicy) {
   if (!policy.allowPersistentChat) return notEnabled('persistent chat', 'allowPersistentChat');
   return v.optional(
     exactObject({
-      RehydrationType: v.picklist(['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'], 'must be ENTIRE_PAST_SESSION or FROM_SEGMENT'),
+      RehydrationType: v.picklist(
+        ['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'],
+        'must be ENTIRE_PAST_SESSION or FROM_SEGMENT',
+      ),
       SourceContactId: text(1, LIMITS.contactIdChars),
     }),
   );
@@ -248,9 +263,17 @@ export function createRequestSchema(policy: RequestPolicy) {
   const flows = [...policy.allowedContactFlowIds].join(', ');
   const instanceRule = "does not match this endpoint's Amazon Connect instance; omit it";
   const entries = {
-    InstanceId: v.optional(v.pipe(v.string(instanceRule), v.check((id) => id === policy.instanceId, instanceRule))),
+    InstanceId: v.optional(
+      v.pipe(
+        v.string(instanceRule),
+        v.check((id) => id === policy.instanceId, instanceRule),
+      ),
+    ),
     ConnectInstanceId: v.optional(
-      v.pipe(v.string(instanceRule), v.check((id) => id === policy.instanceId, instanceRule)),
+      v.pipe(
+        v.string(instanceRule),
+        v.check((id) => id === policy.instanceId, instanceRule),
+      ),
     ),
     ContactFlowId: v.optional(
       v.pipe(
@@ -281,10 +304,7 @@ export function createRequestSchema(policy: RequestPolicy) {
       }),
     ),
     DisconnectOnCustomerExit: v.optional(
-      v.pipe(
-        v.array(v.literal('AGENT', 'must be AGENT'), 'must be ["AGENT"]'),
-        v.length(1, 'must be ["AGENT"]'),
-      ),
+      v.pipe(v.array(v.literal('AGENT', 'must be AGENT'), 'must be ["AGENT"]'), v.length(1, 'must be ["AGENT"]')),
     ),
     ClientToken: v.optional(text(1, LIMITS.clientTokenChars)),
   };

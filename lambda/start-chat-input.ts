@@ -11,7 +11,7 @@ import type { HandlerConfig } from './config.ts';
 import { type FieldIssue, RequestValidationError } from './errors.ts';
 import { getHeader } from './http-headers.ts';
 import { isPlainObject } from './is-plain-object.ts';
-import { LIMITS, type RequestSchema, attributesBytes, codePointLength } from './request-schema.ts';
+import { attributesBytes, codePointLength, LIMITS, type RequestSchema } from './request-schema.ts';
 
 /** Names that could reach an object's prototype; refused anywhere in the body. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -110,7 +110,9 @@ export function buildStartChatInput(
     ...(request.ParticipantConfiguration?.ResponseMode !== undefined && {
       ParticipantConfiguration: { ResponseMode: request.ParticipantConfiguration.ResponseMode },
     }),
-    ...(request.DisconnectOnCustomerExit !== undefined && { DisconnectOnCustomerExit: request.DisconnectOnCustomerExit }),
+    ...(request.DisconnectOnCustomerExit !== undefined && {
+      DisconnectOnCustomerExit: request.DisconnectOnCustomerExit,
+    }),
     ClientToken: request.ClientToken ?? headerToken ?? randomUUID(),
   };
 }

@@ -59,7 +59,12 @@ export async function startChatWithRetry(
       const giveUp = (cause: unknown) => toConnectCallError(failure, attempt, cause, random) ?? cause;
       const delayMs =
         failure.retryable && attempt < options.maxAttempts
-          ? retryDelayMs({ retry: attempt, remainingMs: options.deadline - now(), baseDelayMs: options.baseDelayMs, random })
+          ? retryDelayMs({
+              retry: attempt,
+              remainingMs: options.deadline - now(),
+              baseDelayMs: options.baseDelayMs,
+              random,
+            })
           : undefined;
       if (delayMs === undefined) throw giveUp(error);
       options.onRetry?.({ ...failure, attempt, delayMs });

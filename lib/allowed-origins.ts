@@ -20,7 +20,8 @@ export function normalizeAllowedOrigins(allowedOrigins: readonly string[]): Norm
   }
   const items = allowedOrigins.map((origin) => (Token.isUnresolved(origin) ? origin : origin.trim()));
   if (items.includes('*')) {
-    if (items.length > 1) throw invalidProp('allowedOrigins', allowedOrigins, 'must be ["*"] alone or a list of origins');
+    if (items.length > 1)
+      throw invalidProp('allowedOrigins', allowedOrigins, 'must be ["*"] alone or a list of origins');
     return '*';
   }
   const origins = new Set<string>();

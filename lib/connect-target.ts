@@ -98,7 +98,11 @@ export function resolveConnectTarget(scope: IConstruct, props: ConnectTargetProp
   const first = arns[0];
   for (const arn of arns) {
     if (!Token.isUnresolved(instance.id) && arn.instanceId !== instance.id) {
-      throw invalidProp(arn.prop, arn.value, `must be a contact flow of the instance "${instance.id}" given in instanceId`);
+      throw invalidProp(
+        arn.prop,
+        arn.value,
+        `must be a contact flow of the instance "${instance.id}" given in instanceId`,
+      );
     }
     if (first && !sameLocation(arn.location, first.location)) {
       throw invalidProp(

@@ -5,12 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  API_GATEWAY_TIMEOUT_MS,
-  CHAT_DURATION_MINUTES,
-  HANDLER_DEFAULTS,
-  HANDLER_LIMITS,
-} from './handler-contract.ts';
+import { API_GATEWAY_TIMEOUT_MS, CHAT_DURATION_MINUTES, HANDLER_DEFAULTS, HANDLER_LIMITS } from './handler-contract.ts';
 
 /** API Gateway REST APIs end every integration after 29 seconds. */
 export const API_GATEWAY_TIMEOUT = Duration.millis(API_GATEWAY_TIMEOUT_MS);

@@ -21,7 +21,12 @@ export const GATEWAY_ERROR_RESPONSES = {
   /** Any 5xx without its own entry, such as a function that failed (502). */
   DEFAULT_5XX: { code: 'INTERNAL_ERROR', message: 'Internal server error' },
   /** Stage throttling (the rate and burst props). */
-  THROTTLED: { statusCode: 429, code: 'THROTTLED', message: 'Too many requests; try again later', retryAfterSeconds: 2 },
+  THROTTLED: {
+    statusCode: 429,
+    code: 'THROTTLED',
+    message: 'Too many requests; try again later',
+    retryAfterSeconds: 2,
+  },
   /** API Gateway's own 10 MB limit; the function answers smaller bodies over its limit itself. */
   REQUEST_TOO_LARGE: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   /** REST APIs answer an unknown path or method with 403 "Missing Authentication Token"; this says what it is. */

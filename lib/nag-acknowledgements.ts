@@ -11,13 +11,13 @@ export const NAG_REASONS = {
   noRequestValidator:
     'Chat clients send the JSON body as text/plain (ChatInterface) or form-encoded (the jQuery sample) as well as application/json, and API Gateway model validation only applies to a matching Content-Type, so it would check some clients and not others. The function validates every field for every Content-Type before anything reaches Amazon Connect and answers 400 VALIDATION_ERROR naming each problem.',
   noWebAcl:
-    'AWS WAF is opt-in (perIpRateLimit or webAclArn) because a web ACL has a monthly cost. Without it, stage throttling, the origin allow-list and the function\'s validation and allow-lists bound abuse.',
+    "AWS WAF is opt-in (perIpRateLimit or webAclArn) because a web ACL has a monthly cost. Without it, stage throttling, the origin allow-list and the function's validation and allow-lists bound abuse.",
   publicChatRoute:
-    'A public chat entry point: anonymous website and app visitors start chats, so there is no caller identity to check. Abuse is bounded by stage throttling, the origin allow-list, the function\'s validation and allow-lists, and the optional per-IP rate limit; sites whose users sign in pass the authorizer prop.',
+    "A public chat entry point: anonymous website and app visitors start chats, so there is no caller identity to check. Abuse is bounded by stage throttling, the origin allow-list, the function's validation and allow-lists, and the optional per-IP rate limit; sites whose users sign in pass the authorizer prop.",
   nonCognitoAuthorizer:
     'The deployer chose a non-Cognito authorizer (the authorizer prop); the method is authorized by it.',
   pastContacts:
-    'Persistent and related chats name a past contact chosen at request time, so the contacts cannot be listed; the wildcard covers only this instance\'s contacts, for the one action connect:StartChatContact.',
+    "Persistent and related chats name a past contact chosen at request time, so the contacts cannot be listed; the wildcard covers only this instance's contacts, for the one action connect:StartChatContact.",
   apiGatewayLogGroups:
     "API Gateway's CloudWatch role is one per account and region and writes the logs of every REST API there, including the execution log groups it creates (API-Gateway-Execution-Logs_<api>/<stage>), so it reaches this account's log groups in this region, with the log actions of AWS's managed policy for it.",
 } as const;

@@ -150,7 +150,13 @@ function throttling(props: StartChatContactApiProps): { rate: number; burst: num
   if (known(rate) && (!Number.isFinite(rate) || rate <= 0)) {
     throw invalidProp('throttlingRateLimit', rate, 'must be a number of requests per second above 0');
   }
-  const burst = wholeNumber('throttlingBurstLimit', props.throttlingBurstLimit, DEFAULTS.throttlingBurstLimit, 1, 5_000);
+  const burst = wholeNumber(
+    'throttlingBurstLimit',
+    props.throttlingBurstLimit,
+    DEFAULTS.throttlingBurstLimit,
+    1,
+    5_000,
+  );
   return { rate, burst };
 }
 

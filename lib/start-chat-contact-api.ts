@@ -25,7 +25,7 @@ import { createApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts
 import { contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
 import { API_GATEWAY_TIMEOUT, HANDLER_RUNTIME, STAGE_NAME } from './defaults.ts';
-import { type WebAclKind, addGatewayResponses } from './gateway-responses.ts';
+import { addGatewayResponses, type WebAclKind } from './gateway-responses.ts';
 import { handlerAssetDirectory } from './handler-asset.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { createHandlerRole } from './handler-role.ts';

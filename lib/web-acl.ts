@@ -6,7 +6,7 @@
 import { Names } from 'aws-cdk-lib';
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 export interface PerIpRateLimitProps {
   /** Chat starts allowed per IP address in the window. */

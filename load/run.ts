@@ -14,8 +14,9 @@
  * level off, the heap growing by at most 8 MB over the phase's second half. Any other answer, or memory
  * that keeps growing, fails the run (exit code 1).
  */
-import { API_GATEWAY_TIMEOUT_MS, HANDLER_ENV } from '../lib/handler-contract.ts';
+
 import { percentile } from '../bench/lib/stats.ts';
+import { API_GATEWAY_TIMEOUT_MS, HANDLER_ENV } from '../lib/handler-contract.ts';
 import { type LocalApi, startLocalApi } from '../local/local-api.ts';
 import { readSettings } from '../local/settings.ts';
 import { type DriveResult, driveRequests } from './drive-requests.ts';
@@ -30,7 +31,8 @@ function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0 (got "${raw}")`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number above 0 (got "${raw}")`);
   return value;
 }
 
@@ -102,7 +104,8 @@ async function runPhase(api: LocalApi, phase: Phase): Promise<PhaseOutcome> {
   const memory: Memory[] = [memoryAfterGc()];
   const results: DriveResult[] = [];
   for (let checkpoint = 1; checkpoint <= CHECKPOINTS; checkpoint++) {
-    const share = Math.round((REQUESTS * checkpoint) / CHECKPOINTS) - Math.round((REQUESTS * (checkpoint - 1)) / CHECKPOINTS);
+    const share =
+      Math.round((REQUESTS * checkpoint) / CHECKPOINTS) - Math.round((REQUESTS * (checkpoint - 1)) / CHECKPOINTS);
     results.push(await drive(share));
     memory.push(memoryAfterGc());
   }
@@ -146,7 +149,12 @@ const settings = readSettings([], {
 });
 const api = await startLocalApi(settings, {
   // The stand-in keeps few records and short chats: its bookkeeping is not what is measured.
-  standIn: { ratePerSecond: false, maxConcurrentChats: Number.MAX_SAFE_INTEGER, maxRecordedCalls: 100, chatLifetimeMs: 1_000 },
+  standIn: {
+    ratePerSecond: false,
+    maxConcurrentChats: Number.MAX_SAFE_INTEGER,
+    maxRecordedCalls: 100,
+    chatLifetimeMs: 1_000,
+  },
   throttling: false,
   maxConcurrency: CONCURRENCY,
   warmContainers: CONCURRENCY,

@@ -16,11 +16,18 @@
  *   when flagged), plus API Gateway's `x-amzn-RequestId` and `x-amz-apigw-id`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer, validateHeaderName, validateHeaderValue } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AllowedOrigins } from '../lambda/config.ts';
 import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
 import { toApiGatewayProxyEvent } from './api-gateway-event.ts';
+import { TokenBucket } from './connect-stand-in/token-bucket.ts';
 import {
   API_GATEWAY_MAX_REQUEST_BYTES,
   type GatewayAnswer,
@@ -28,7 +35,6 @@ import {
   gatewayResponse,
   preflightResponse,
 } from './gateway-responses.ts';
-import { TokenBucket } from './connect-stand-in/token-bucket.ts';
 import { closeServer, listen } from './listen.ts';
 
 /** The Lambda proxy integration: the event in, the function's result out. */
@@ -119,7 +125,8 @@ function forwardedHeaders(rawHeaders: readonly string[], sourceIp: string, port:
     const value = rawHeaders[i + 1]!;
     const lower = name.toLowerCase();
     if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
-    else if (lower !== 'x-forwarded-port' && lower !== 'x-forwarded-proto' && lower !== 'x-amzn-trace-id') headers.push(name, value);
+    else if (lower !== 'x-forwarded-port' && lower !== 'x-forwarded-proto' && lower !== 'x-amzn-trace-id')
+      headers.push(name, value);
   }
   headers.push(
     'X-Amzn-Trace-Id',
@@ -150,13 +157,16 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<{ b
 }
 
 /** An answer to write: API Gateway's own, or the function's with its body as bytes. */
-type Answer = GatewayAnswer | { readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer };
+type Answer =
+  | GatewayAnswer
+  | { readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer };
 
 /** The function's result as an answer, or undefined when it is not a valid proxy result. */
 function toAnswer(result: unknown): Answer | undefined {
   if (typeof result !== 'object' || result === null) return undefined;
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result as Record<string, unknown>;
-  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return undefined;
   if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
   const merged: Record<string, string> = {};
   const names = new Map<string, string>();
@@ -279,13 +289,17 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
 
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<IntegrationTimeout>((resolve) => {
-      timer = setTimeout(() => resolve(new IntegrationTimeout()), Math.max(0, receivedAt + settings.integrationTimeoutMs - Date.now()));
+      timer = setTimeout(
+        () => resolve(new IntegrationTimeout()),
+        Math.max(0, receivedAt + settings.integrationTimeoutMs - Date.now()),
+      );
     });
     try {
       const result = await Promise.race([settings.integration(event), timeout]);
       if (result instanceof IntegrationTimeout) return gateway('INTEGRATION_TIMEOUT');
       const answer = toAnswer(result);
-      if (answer === undefined) return gateway('INTEGRATION_FAILURE', new Error('The function returned something that is not a proxy result'));
+      if (answer === undefined)
+        return gateway('INTEGRATION_FAILURE', new Error('The function returned something that is not a proxy result'));
       return send(answer, undefined);
     } catch (error) {
       return gateway('INTEGRATION_FAILURE', error);
@@ -296,7 +310,8 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
+      if (!response.headersSent)
+        response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
       else response.destroy(error as Error);
     });
   });

@@ -60,14 +60,16 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     request.resume();
     const entry = FILES[new URL(request.url ?? '/', 'http://localhost').pathname];
     if (entry === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(entry === undefined ? 404 : 405, { 'Content-Type': 'text/plain; charset=utf-8' }).end(
-        entry === undefined ? 'Not found\n' : 'Method not allowed\n',
-      );
+      response
+        .writeHead(entry === undefined ? 404 : 405, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(entry === undefined ? 'Not found\n' : 'Method not allowed\n');
       return;
     }
     readFile(join(DEMO_PAGE_DIR, entry.file), 'utf8').then(
       (text) => {
-        const body = Buffer.from(entry.file === 'index.html' ? text.replaceAll('%API_URL%', escapeAttribute(apiUrl())) : text);
+        const body = Buffer.from(
+          entry.file === 'index.html' ? text.replaceAll('%API_URL%', escapeAttribute(apiUrl())) : text,
+        );
         response.writeHead(200, {
           'Content-Type': entry.type,
           'Content-Length': String(body.length),

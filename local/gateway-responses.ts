@@ -43,7 +43,9 @@ export const API_GATEWAY_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** The construct's customization of a response type, or of its fallback DEFAULT_4XX / DEFAULT_5XX. */
 function configured(type: GatewayResponseType): GatewayErrorResponse {
   const responses: Readonly<Record<string, GatewayErrorResponse>> = GATEWAY_ERROR_RESPONSES;
-  return responses[type] ?? (API_GATEWAY_DEFAULTS[type].statusCode >= 500 ? responses.DEFAULT_5XX! : responses.DEFAULT_4XX!);
+  return (
+    responses[type] ?? (API_GATEWAY_DEFAULTS[type].statusCode >= 500 ? responses.DEFAULT_5XX! : responses.DEFAULT_4XX!)
+  );
 }
 
 /** `Access-Control-Allow-Origin` of a gateway response, as the construct maps it. */
@@ -86,7 +88,10 @@ export function gatewayResponse(
  * The OPTIONS answer of a chat route, or undefined when no origin is allowed (the construct then defines
  * no OPTIONS method, so API Gateway answers as for any unknown method).
  */
-export function preflightResponse(origin: string | undefined, allowedOrigins: AllowedOrigins): GatewayAnswer | undefined {
+export function preflightResponse(
+  origin: string | undefined,
+  allowedOrigins: AllowedOrigins,
+): GatewayAnswer | undefined {
   if (allowedOrigins !== '*' && allowedOrigins.size === 0) return undefined;
   const [first] = allowedOrigins === '*' ? ['*'] : allowedOrigins;
   const allowOrigin = allowedOrigins !== '*' && origin !== undefined && allowedOrigins.has(origin) ? origin : first!;

@@ -21,7 +21,9 @@ export type FunctionEnvironment = Readonly<Record<string, string | undefined>>;
 /** The bundle has not been built. */
 export class MissingBundleError extends Error {
   constructor(bundle: string) {
-    super(`The handler bundle ${bundle} does not exist: build it with \`npm run build\` (\`npm start\` builds it first)`);
+    super(
+      `The handler bundle ${bundle} does not exist: build it with \`npm run build\` (\`npm start\` builds it first)`,
+    );
     this.name = 'MissingBundleError';
   }
 }

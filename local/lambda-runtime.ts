@@ -62,7 +62,13 @@ interface Waiter {
   readonly reject: (error: unknown) => void;
 }
 
-const DEFAULTS = { timeoutMs: API_GATEWAY_TIMEOUT_MS, maxConcurrency: 10, functionName: 'start-chat-contact', region: 'us-east-1', memoryMb: 512 };
+const DEFAULTS = {
+  timeoutMs: API_GATEWAY_TIMEOUT_MS,
+  maxConcurrency: 10,
+  functionName: 'start-chat-contact',
+  region: 'us-east-1',
+  memoryMb: 512,
+};
 
 function logStreamName(): string {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');

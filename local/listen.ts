@@ -34,8 +34,10 @@ export async function listen(server: Server, port: number, host: string, purpose
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new PortInUseError(port, host, purpose));
-      else if (error.code === 'EACCES') reject(new ListenError(port, host, purpose, 'may not be opened by this user: choose a port above 1023'));
-      else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(port, host, purpose, 'is not an address of this machine'));
+      else if (error.code === 'EACCES')
+        reject(new ListenError(port, host, purpose, 'may not be opened by this user: choose a port above 1023'));
+      else if (error.code === 'EADDRNOTAVAIL')
+        reject(new ListenError(port, host, purpose, 'is not an address of this machine'));
       else reject(error);
     };
     server.once('error', onError);

@@ -14,10 +14,14 @@ import {
   type ApiGatewayServerOptions,
   startApiGatewayServer,
 } from './api-gateway-server.ts';
-import { type ConnectStandIn, type ConnectStandInOptions, startConnectStandIn } from './connect-stand-in/connect-stand-in.ts';
+import {
+  type ConnectStandIn,
+  type ConnectStandInOptions,
+  startConnectStandIn,
+} from './connect-stand-in/connect-stand-in.ts';
 import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
-import { type FunctionEnvironment, bundledHandlerLoader } from './handler-bundle.ts';
-import { type LambdaRuntimeOptions, createLambdaRuntime } from './lambda-runtime.ts';
+import { bundledHandlerLoader, type FunctionEnvironment } from './handler-bundle.ts';
+import { createLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime.ts';
 import type { ConnectTarget, LocalSettings } from './settings.ts';
 
 /** Which Amazon Connect the handler calls, for the start banner. */

@@ -111,7 +111,8 @@ function settingText(file: string, key: string, value: unknown): string | undefi
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
     return value.join(',');
   }
-  if (key === HANDLER_ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  if (key === HANDLER_ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value))
+    return JSON.stringify(value);
   throw new SettingsError(`${file}: "${key}" must be a string, number, boolean or list of strings`);
 }
 
@@ -124,7 +125,9 @@ export function readConfigFile(
   try {
     text = readFile(path);
   } catch (error) {
-    throw new SettingsError(`Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new SettingsError(
+      `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -133,7 +136,9 @@ export function readConfigFile(
     throw new SettingsError(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SettingsError(`The config file ${path} must hold a JSON object such as {"ALLOWED_ORIGINS": "http://localhost:5173"}`);
+    throw new SettingsError(
+      `The config file ${path} must hold a JSON object such as {"ALLOWED_ORIGINS": "http://localhost:5173"}`,
+    );
   }
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -143,7 +148,9 @@ export function readConfigFile(
       );
     }
     if (!CONFIG_FILE_KEYS.has(key)) {
-      throw new SettingsError(`${path}: unknown setting "${key}"; the settings are ${[...CONFIG_FILE_KEYS].join(', ')}`);
+      throw new SettingsError(
+        `${path}: unknown setting "${key}"; the settings are ${[...CONFIG_FILE_KEYS].join(', ')}`,
+      );
     }
     const text = settingText(path, key, value);
     if (text !== undefined) settings[key] = text;
@@ -210,7 +217,9 @@ export function readSettings(
 
   const apiPort = port(merged[LOCAL_ENV.port], LOCAL_ENV.port, DEFAULT_API_PORT);
   if (apiPort === 65_535 && !given(LOCAL_ENV.demoPort)) {
-    throw new SettingsError(`${LOCAL_ENV.port} is 65535, so the demo page needs ${LOCAL_ENV.demoPort} set to a free port`);
+    throw new SettingsError(
+      `${LOCAL_ENV.port} is 65535, so the demo page needs ${LOCAL_ENV.demoPort} set to a free port`,
+    );
   }
   const demoPort = port(merged[LOCAL_ENV.demoPort], LOCAL_ENV.demoPort, apiPort === 0 ? 0 : apiPort + 1);
   if (demoPort !== 0 && demoPort === apiPort) {
@@ -249,7 +258,9 @@ export function readSettings(
     }
     const awsRegion = merged[HANDLER_ENV.region]?.trim() || merged[LOCAL_ENV.region]?.trim();
     if (!awsRegion) {
-      throw new SettingsError(`The real Amazon Connect needs ${LOCAL_ENV.region} (or ${HANDLER_ENV.region}): the instance's region, such as us-east-1.`);
+      throw new SettingsError(
+        `The real Amazon Connect needs ${LOCAL_ENV.region} (or ${HANDLER_ENV.region}): the instance's region, such as us-east-1.`,
+      );
     }
     region = awsRegion;
     if (!hasAwsCredentials(env)) {

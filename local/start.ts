@@ -7,14 +7,22 @@
  * Ctrl-C (or SIGTERM) closes every server and exits with 0. Startup problems (a bad setting, a port in
  * use, a missing bundle) print one message saying what to do and exit with 1 (2 for bad flags).
  */
-import { HANDLER_ENV } from '../lib/handler-contract.ts';
+
 import { ConfigurationError } from '../lambda/errors.ts';
+import { HANDLER_ENV } from '../lib/handler-contract.ts';
 import type { AccessLogEntry } from './api-gateway-server.ts';
 import { startBanner } from './banner.ts';
 import { MissingBundleError } from './handler-bundle.ts';
 import { ListenError, PortInUseError } from './listen.ts';
 import { type LocalApi, startLocalApi } from './local-api.ts';
-import { LOCAL_ENV, STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID, SettingsError, parseCommandLine, readSettings } from './settings.ts';
+import {
+  LOCAL_ENV,
+  parseCommandLine,
+  readSettings,
+  SettingsError,
+  STAND_IN_CONTACT_FLOW_ID,
+  STAND_IN_INSTANCE_ID,
+} from './settings.ts';
 
 const USAGE = `Usage: npm start [-- [--connect=stand-in|aws] [--config FILE]]
 
@@ -48,7 +56,12 @@ function portAdvice(error: PortInUseError): string {
 
 function accessLine(entry: AccessLogEntry): string {
   const time = new Date().toISOString().slice(11, 19);
-  const by = entry.gatewayResponse === undefined ? '' : entry.gatewayResponse === 'preflight' ? ' (preflight)' : ' (API Gateway)';
+  const by =
+    entry.gatewayResponse === undefined
+      ? ''
+      : entry.gatewayResponse === 'preflight'
+        ? ' (preflight)'
+        : ' (API Gateway)';
   const origin = entry.origin === undefined ? '' : `  origin ${entry.origin}`;
   return `${time} ${entry.method} ${entry.path} -> ${entry.status}${by} in ${entry.latencyMs} ms${origin}\n`;
 }
@@ -56,7 +69,9 @@ function accessLine(entry: AccessLogEntry): string {
 function onRequest(entry: AccessLogEntry): void {
   process.stdout.write(accessLine(entry));
   if (entry.error !== undefined) {
-    process.stderr.write(`The function failed: ${entry.error instanceof Error ? (entry.error.stack ?? entry.error.message) : String(entry.error)}\n`);
+    process.stderr.write(
+      `The function failed: ${entry.error instanceof Error ? (entry.error.stack ?? entry.error.message) : String(entry.error)}\n`,
+    );
   }
 }
 

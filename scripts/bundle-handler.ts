@@ -10,7 +10,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, type Plugin, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLER_ENTRY = join(PROJECT_ROOT, 'lambda', 'start-chat-contact.ts');
@@ -31,7 +31,8 @@ export function builtinsViaRequire(): Plugin {
     name: 'builtins-via-require',
     setup(plugin) {
       plugin.onResolve({ filter: /^(node:)?[a-z_][a-z0-9_/]*$/ }, (args) => {
-        if ((args.kind !== 'import-statement' && args.kind !== 'dynamic-import') || !BUILTINS.has(args.path)) return undefined;
+        if ((args.kind !== 'import-statement' && args.kind !== 'dynamic-import') || !BUILTINS.has(args.path))
+          return undefined;
         return { path: args.path.replace(/^node:/, ''), namespace: 'builtin-via-require' };
       });
       plugin.onLoad({ filter: /.*/, namespace: 'builtin-via-require' }, (args) => ({
@@ -59,7 +60,9 @@ export function handlerBuildOptions(entry = HANDLER_ENTRY, outfile = HANDLER_BUN
     logLevel: 'warning',
     plugins: [builtinsViaRequire()],
     // Built-ins, and bundled CommonJS code, load through require(); ESM has no require of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   };
 }
 

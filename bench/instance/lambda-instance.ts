@@ -19,7 +19,7 @@ import type {
   StartChatContactCommandOutput,
 } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { WARMUP_FLOW_ID, chatRequestEvent, epochNow, lambdaContext, startChatInput } from '../lib/lambda-env.ts';
+import { chatRequestEvent, epochNow, lambdaContext, startChatInput, WARMUP_FLOW_ID } from '../lib/lambda-env.ts';
 import type {
   BurstOutcome,
   BurstWorkerData,
@@ -97,8 +97,13 @@ async function loadTarget(target: InstanceTarget): Promise<ChatStarter> {
       return { status: 200, code: undefined, sdkAttempts: output.$metadata.attempts };
     } catch (error) {
       const failure = error as SdkError;
-      if (abort.signal.aborted) return { status: 504, code: 'API_GATEWAY_TIMEOUT', sdkAttempts: failure.$metadata?.attempts };
-      return { status: failure.$metadata?.httpStatusCode ?? 502, code: failure.name, sdkAttempts: failure.$metadata?.attempts };
+      if (abort.signal.aborted)
+        return { status: 504, code: 'API_GATEWAY_TIMEOUT', sdkAttempts: failure.$metadata?.attempts };
+      return {
+        status: failure.$metadata?.httpStatusCode ?? 502,
+        code: failure.name,
+        sdkAttempts: failure.$metadata?.attempts,
+      };
     } finally {
       timeout.cancel();
     }
@@ -120,7 +125,8 @@ async function runBurstInstance(data: BurstWorkerData): Promise<void> {
   const warmupStarted = epochNow();
   for (let i = 0; i < data.warmupRequests; i++) {
     const warmup = await startChat(epochNow(), data.apiGatewayTimeoutMs, data.functionTimeoutMs, WARMUP_FLOW_ID);
-    if (warmup.status !== 404) throw new Error(`a warm-up request answered ${warmup.status} ${warmup.code ?? ''}, not 404`);
+    if (warmup.status !== 404)
+      throw new Error(`a warm-up request answered ${warmup.status} ${warmup.code ?? ''}, not 404`);
   }
   post({ type: 'ready', initMs, warmupMs: epochNow() - warmupStarted });
 
@@ -187,6 +193,8 @@ if (!isMainThread && parentPort) {
   process.once('message', (message: WarmRequest) => {
     runWarm(message)
       .then((result) => process.send!(result, () => process.exit(0)))
-      .catch((error: unknown) => process.send!({ type: 'failed', message: describe(error) } satisfies InstanceMessage, () => process.exit(1)));
+      .catch((error: unknown) =>
+        process.send!({ type: 'failed', message: describe(error) } satisfies InstanceMessage, () => process.exit(1)),
+      );
   });
 }

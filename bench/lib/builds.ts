@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, type Metafile, type Plugin, build } from 'esbuild';
-import { HANDLER_ENTRY, PROJECT_ROOT, builtinsViaRequire, handlerBuildOptions } from '../../scripts/bundle-handler.ts';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { builtinsViaRequire, HANDLER_ENTRY, handlerBuildOptions, PROJECT_ROOT } from '../../scripts/bundle-handler.ts';
 import { type RawSourceMap, trimSourceMap } from './source-map.ts';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,15 +62,23 @@ export function variantBuildOptions(entry: string, outfile: string, changes: Bui
   const deployed = handlerBuildOptions(entry, outfile);
   const deployedPlugins = deployed.plugins ?? [];
   const builtinsPlugin = builtinsViaRequire().name;
-  const kept = changes.esmBuiltins ? deployedPlugins.filter((plugin) => plugin.name !== builtinsPlugin) : deployedPlugins;
+  const kept = changes.esmBuiltins
+    ? deployedPlugins.filter((plugin) => plugin.name !== builtinsPlugin)
+    : deployedPlugins;
   if (changes.esmBuiltins && kept.length === deployedPlugins.length) {
-    throw new Error(`the deployed build options have no ${builtinsPlugin} plugin; the ESM-built-ins variant would equal the deployed build`);
+    throw new Error(
+      `the deployed build options have no ${builtinsPlugin} plugin; the ESM-built-ins variant would equal the deployed build`,
+    );
   }
   return { ...deployed, plugins: [...kept, ...(changes.plugins ?? [])] };
 }
 
 /** Builds `entry` with the deployed function's esbuild options (changed as `changes` says), with a metafile. */
-export async function buildWithDeployedSettings(entry: string, outfile: string, changes: BuildChanges = {}): Promise<BuiltBundle> {
+export async function buildWithDeployedSettings(
+  entry: string,
+  outfile: string,
+  changes: BuildChanges = {},
+): Promise<BuiltBundle> {
   const result = await build({ ...variantBuildOptions(entry, outfile, changes), metafile: true, logLevel: 'error' });
   return { ...measureBundle(outfile), metafile: result.metafile };
 }

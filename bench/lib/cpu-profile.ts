@@ -6,12 +6,17 @@
  * an ES-module bundle all run in one frame, reported as "bundle top level".
  */
 import { BUILTIN_STUB_GROUP, BUILTIN_STUB_PREFIX } from './builds.ts';
-import { SourceLookup } from './source-map.ts';
+import type { SourceLookup } from './source-map.ts';
 
 export interface CpuProfile {
   readonly nodes: ReadonlyArray<{
     readonly id: number;
-    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number };
+    readonly callFrame: {
+      readonly functionName: string;
+      readonly url: string;
+      readonly lineNumber: number;
+      readonly columnNumber: number;
+    };
     readonly children?: readonly number[];
   }>;
   readonly samples: readonly number[];
@@ -22,12 +27,16 @@ export interface CpuProfile {
 export function packageOf(source: string): string {
   if (source.startsWith(BUILTIN_STUB_PREFIX)) return BUILTIN_STUB_GROUP;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1];
-  if (pkg) return pkg.startsWith('@smithy/') || pkg.startsWith('@aws-sdk/') || pkg === '@aws/lambda-invoke-store' ? 'AWS SDK (@aws-sdk, @smithy)' : pkg;
+  if (pkg)
+    return pkg.startsWith('@smithy/') || pkg.startsWith('@aws-sdk/') || pkg === '@aws/lambda-invoke-store'
+      ? 'AWS SDK (@aws-sdk, @smithy)'
+      : pkg;
   if (/(^|\/)lambda\//.test(source)) return 'lambda/ (our code)';
   return source.split('/').slice(-2).join('/');
 }
 
-const MODULE_LOADING = /^(compileSourceTextModule|compileForInternalLoader|compileFunction|requireBuiltin|maybeCacheSourceMap)$/;
+const MODULE_LOADING =
+  /^(compileSourceTextModule|compileForInternalLoader|compileFunction|requireBuiltin|maybeCacheSourceMap)$/;
 
 /**
  * Microseconds of samples per group. `bundleUrl` is the bundle's file URL as the profile names it; frames of
@@ -53,9 +62,10 @@ export function attributeProfile(
       const frame = byId.get(current)!.callFrame;
       if (frame.url === bundleUrl) {
         const source = lookup.sourceAt(frame.lineNumber, frame.columnNumber);
-        group = source === undefined || frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0
-          ? 'bundle top level (all packages)'
-          : packageOf(source);
+        group =
+          source === undefined || (frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0)
+            ? 'bundle top level (all packages)'
+            : packageOf(source);
         break;
       }
       if (harnessUrl !== undefined && frame.url === harnessUrl) {

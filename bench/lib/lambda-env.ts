@@ -5,8 +5,8 @@
  */
 import type { StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { lambdaContext as sharedLambdaContext } from '../../local/lambda-context.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { lambdaContext as sharedLambdaContext } from '../../local/lambda-context.ts';
 
 export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
 export const FLOW_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -98,7 +98,11 @@ export function chatRequestEvent(receivedAt: number, flowId = FLOW_ID): APIGatew
 
 /** A Lambda context for an invocation that started at `startedAt` (epoch ms). */
 export function lambdaContext(startedAt: number, timeoutMs = FUNCTION_TIMEOUT_MS): Context {
-  return sharedLambdaContext({ endsAt: startedAt + timeoutMs, functionName: 'start-chat-contact-bench', logStreamName: 'bench' });
+  return sharedLambdaContext({
+    endsAt: startedAt + timeoutMs,
+    functionName: 'start-chat-contact-bench',
+    logStreamName: 'bench',
+  });
 }
 
 /** What a bare SDK call sends: the fields the handler forwards for the request above. */

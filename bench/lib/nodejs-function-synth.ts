@@ -30,16 +30,19 @@ interface Variant {
 const VARIANTS: readonly Variant[] = [
   {
     name: 'defaults',
-    description: 'NodejsFunction defaults: CommonJS, not minified, no source map, esbuild default main fields, @aws-sdk/* external (the runtime copy)',
+    description:
+      'NodejsFunction defaults: CommonJS, not minified, no source map, esbuild default main fields, @aws-sdk/* external (the runtime copy)',
   },
   {
     name: 'defaults-recommended-flags',
-    description: 'as above with the recommended feature flag @aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages (cdk init sets it): @smithy/* external too',
+    description:
+      'as above with the recommended feature flag @aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages (cdk init sets it): @smithy/* external too',
     context: { '@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages': true },
   },
   {
     name: 'defaults-bundleAwsSDK',
-    description: 'NodejsFunction defaults + bundling.bundleAwsSDK: true (our SDK version shipped, as the design requires)',
+    description:
+      'NodejsFunction defaults + bundling.bundleAwsSDK: true (our SDK version shipped, as the design requires)',
     bundling: { bundleAwsSDK: true },
   },
 ];
@@ -58,7 +61,9 @@ function synthesize(outRoot: string, variant: Variant): SynthesizedBundle {
     ...(variant.bundling && { bundling: variant.bundling }),
   });
   app.synth();
-  const assetDir = readdirSync(outdir).find((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.js')));
+  const assetDir = readdirSync(outdir).find(
+    (name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.js')),
+  );
   if (assetDir === undefined) throw new Error(`no bundled asset in ${outdir}`);
   return { name: variant.name, description: variant.description, file: join(outdir, assetDir, 'index.js') };
 }
@@ -66,7 +71,11 @@ function synthesize(outRoot: string, variant: Variant): SynthesizedBundle {
 if (import.meta.main) {
   const outRoot = process.argv[2];
   if (outRoot === undefined) throw new Error('usage: nodejs-function-synth.ts <outDir>');
-  const cdkVersion = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string }).version;
+  const cdkVersion = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const bundles = VARIANTS.map((variant) => synthesize(outRoot, variant));
   process.stdout.write(`${JSON.stringify({ cdkVersion, bundles })}\n`);
 }

@@ -55,7 +55,12 @@ export function encodeVlq(values: readonly number[]): string {
 interface Segment {
   readonly column: number;
   /** Absent for a segment that maps to no source. */
-  readonly origin?: { readonly source: number; readonly line: number; readonly column: number; readonly name: number | undefined };
+  readonly origin?: {
+    readonly source: number;
+    readonly line: number;
+    readonly column: number;
+    readonly name: number | undefined;
+  };
 }
 
 /** The segments of `mappings`, one array per generated line, with absolute values. */
@@ -78,7 +83,10 @@ function* decodeMappings(mappings: string): Generator<Segment[]> {
       sourceLine += fields[2]!;
       sourceColumn += fields[3]!;
       if (fields.length >= 5) name += fields[4]!;
-      segments.push({ column, origin: { source, line: sourceLine, column: sourceColumn, name: fields.length >= 5 ? name : undefined } });
+      segments.push({
+        column,
+        origin: { source, line: sourceLine, column: sourceColumn, name: fields.length >= 5 ? name : undefined },
+      });
     }
     yield segments;
   }
@@ -112,7 +120,12 @@ export function trimSourceMap(map: RawSourceMap, keep: (source: string) => boole
         newSource = sources.push(sourceName) - 1;
         sourceIndex.set(origin.source, newSource);
       }
-      const encoded = [column - outGeneratedColumn, newSource - outSource, origin.line - outLine, origin.column - outColumn];
+      const encoded = [
+        column - outGeneratedColumn,
+        newSource - outSource,
+        origin.line - outLine,
+        origin.column - outColumn,
+      ];
       outGeneratedColumn = column;
       outSource = newSource;
       outLine = origin.line;

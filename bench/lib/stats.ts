@@ -79,7 +79,12 @@ function resample(values: readonly number[], random: () => number): number[] {
 export function bootstrapRatioInterval(
   a: readonly number[],
   b: readonly number[],
-  options: { stat?: (values: readonly number[]) => number; iterations?: number; confidence?: number; seed?: number } = {},
+  options: {
+    stat?: (values: readonly number[]) => number;
+    iterations?: number;
+    confidence?: number;
+    seed?: number;
+  } = {},
 ): [number, number] {
   const { stat = median, iterations = 2_000, confidence = 0.95, seed = 1 } = options;
   if (a.length === 0 || b.length === 0) return [Number.NaN, Number.NaN];

@@ -21,7 +21,12 @@ export const TARGETS = {
 
 type Measured = Omit<BenchResults, 'targets' | 'wallTimeMs'>;
 
-function comparison(results: Measured, numerator: string, denominator: string, measure: ColdComparison['measure'] = 'init') {
+function comparison(
+  results: Measured,
+  numerator: string,
+  denominator: string,
+  measure: ColdComparison['measure'] = 'init',
+) {
   return results.coldInit?.comparisons.find(
     (c) => c.numerator === numerator && c.denominator === denominator && c.measure === measure,
   );
@@ -56,7 +61,9 @@ function signedMs(value: number): string {
 /** How often the model met the calls-per-chat target, for the one measured burst's context. */
 function modelNote(results: Measured, name: string): string {
   const model = results.burst?.model.results.find((m) => m.name === name);
-  return model ? `; model: mean ${fixed(model.callsPerChat.mean)}, ≤ ${TARGETS.burstCallsPerChat} in ${percent(model.metCallsPerChat)} of ${model.runs} bursts` : '';
+  return model
+    ? `; model: mean ${fixed(model.callsPerChat.mean)}, ≤ ${TARGETS.burstCallsPerChat} in ${percent(model.metCallsPerChat)} of ${model.runs} bursts`
+    : '';
 }
 
 export function targetChecks(results: Measured): TargetCheck[] {
@@ -94,7 +101,9 @@ export function targetChecks(results: Measured): TargetCheck[] {
       name: 'warm p50 vs bare client.send',
       target: `≤ ${times(TARGETS.warmP50Ratio, 2)}`,
       measured: `${times(warm.p50Ratio)} against the loopback stand-in (${signedMs(warm.overheadP50Ms)}: ${ms(warm.handler.median)} vs ${ms(warm.bare.median)}; p99 ${times(warm.p99Ratio)})${
-        context ? `; ${times(context.p50Ratio)} against a ${context.standInLatencyMs} ms round trip (${signedMs(context.overheadP50Ms)})` : ''
+        context
+          ? `; ${times(context.p50Ratio)} against a ${context.standInLatencyMs} ms round trip (${signedMs(context.overheadP50Ms)})`
+          : ''
       }`,
       met: warm.p50Ratio <= TARGETS.warmP50Ratio,
     });
@@ -153,9 +162,30 @@ function bundleSection(results: BenchResults): string[] {
   const bundle = results.bundle;
   if (!bundle) return [];
   const rows = [
-    [`**deployed** (${bundle.deployed.description})`, kB(bundle.deployed.bytes), kB(bundle.deployed.gzipBytes), kB(bundle.deployed.mapBytes), '1.000×', '1.000×'],
-    [`SDK-only (${bundle.sdkOnly.description})`, kB(bundle.sdkOnly.bytes), kB(bundle.sdkOnly.gzipBytes), kB(bundle.sdkOnly.mapBytes), times(bundle.ratios.rawVsSdkOnly), times(bundle.ratios.gzipVsSdkOnly)],
-    [`empty (${bundle.empty.description})`, kB(bundle.empty.bytes), kB(bundle.empty.gzipBytes), kB(bundle.empty.mapBytes), '', ''],
+    [
+      `**deployed** (${bundle.deployed.description})`,
+      kB(bundle.deployed.bytes),
+      kB(bundle.deployed.gzipBytes),
+      kB(bundle.deployed.mapBytes),
+      '1.000×',
+      '1.000×',
+    ],
+    [
+      `SDK-only (${bundle.sdkOnly.description})`,
+      kB(bundle.sdkOnly.bytes),
+      kB(bundle.sdkOnly.gzipBytes),
+      kB(bundle.sdkOnly.mapBytes),
+      times(bundle.ratios.rawVsSdkOnly),
+      times(bundle.ratios.gzipVsSdkOnly),
+    ],
+    [
+      `empty (${bundle.empty.description})`,
+      kB(bundle.empty.bytes),
+      kB(bundle.empty.gzipBytes),
+      kB(bundle.empty.mapBytes),
+      '',
+      '',
+    ],
     ...bundle.nodejsFunction.map((b) => [
       `NodejsFunction \`${b.name}\`: ${b.description}`,
       kB(b.bytes),
@@ -170,7 +200,10 @@ function bundleSection(results: BenchResults): string[] {
   return [
     '## 1. Bundle size',
     '',
-    markdownTable(['bundle', 'raw', 'gzip -9', 'source map (deployed too)', 'deployed ÷ this, raw', 'deployed ÷ this, gzip'], rows),
+    markdownTable(
+      ['bundle', 'raw', 'gzip -9', 'source map (deployed too)', 'deployed ÷ this, raw', 'deployed ÷ this, gzip'],
+      rows,
+    ),
     '',
     `NodejsFunction: ${bundle.nodejsFunctionMethod}.`,
     '',
@@ -178,7 +211,14 @@ function bundleSection(results: BenchResults): string[] {
     '',
     markdownTable(
       ['package / folder', 'deployed', 'SDK-only', 'difference'],
-      bundle.byPackage.slice(0, 12).map((row) => [row.group, kB(row.deployed), kB(row.sdkOnly), `${row.difference > 0 ? '+' : ''}${kB(row.difference)}`]),
+      bundle.byPackage
+        .slice(0, 12)
+        .map((row) => [
+          row.group,
+          kB(row.deployed),
+          kB(row.sdkOnly),
+          `${row.difference > 0 ? '+' : ''}${kB(row.difference)}`,
+        ]),
     ),
     '',
     'Other settings, applied to the handler and, where it applies, to the SDK-only baseline (the deployed settings are the rows above):',
@@ -217,7 +257,19 @@ function coldSection(results: BenchResults): string[] {
     '',
     `A fresh Node ${results.environment.node} process per run (${cold.runs} runs per variant after ${cold.warmupRuns} discarded rounds, variants shuffled each round, one process at a time) imports the bundle as the Lambda runtime does (\`import()\` for .mjs, \`require()\` for CommonJS) until \`handler\` is ready, then serves one chat start against the stand-in. *Init* is measured inside the process from just before the import to the handler being ready (wall time; *init CPU time* is the process's CPU time over the same span, less sensitive to other work on the machine); Node's own start-up (the same for all) is in the process column.`,
     '',
-    markdownTable(['variant', 'init median', 'p25–p75', 'min–max', 'init CPU time', 'first request', 'init + first request', 'process, spawn to exit'], rows),
+    markdownTable(
+      [
+        'variant',
+        'init median',
+        'p25–p75',
+        'min–max',
+        'init CPU time',
+        'first request',
+        'init + first request',
+        'process, spawn to exit',
+      ],
+      rows,
+    ),
     '',
     'Ratios of medians, with a 95 % bootstrap interval (how far the ratio could move on another run here):',
     '',
@@ -237,7 +289,17 @@ function warmSection(results: BenchResults): string[] {
     `One warm instance alternates a whole-handler request with a bare \`client.send\` of the same input (same process, SDK build and stand-in; rate limit off; requests per side as in the table, after ${results.warm[0]?.warmup ?? 0} warm-up pairs). The handler's log line goes to /dev/null as it goes to the log pipe on Lambda.`,
     '',
     markdownTable(
-      ['run', 'requests per side', 'handler p50', 'handler p99', 'bare p50', 'bare p99', 'p50 ratio [95 % CI]', 'p99 ratio', 'added at p50'],
+      [
+        'run',
+        'requests per side',
+        'handler p50',
+        'handler p99',
+        'bare p50',
+        'bare p99',
+        'p50 ratio [95 % CI]',
+        'p99 ratio',
+        'added at p50',
+      ],
       results.warm.map((w) => [
         w.name,
         String(w.samples),
@@ -303,7 +365,18 @@ function burstRows(runs: readonly BurstRunResult[], withIdeal: boolean): string[
 function burstSection(results: BenchResults, svgName: string): string[] {
   const burst = results.burst;
   if (!burst) return [];
-  const header = ['strategy', 'started ≤ 29 s', 'Connect calls', 'calls / started chat', 'start p50 (vs ideal)', 'start p99 (vs ideal)', 'answer p99', 'last start at Connect', 'orphaned chats', 'answers'];
+  const header = [
+    'strategy',
+    'started ≤ 29 s',
+    'Connect calls',
+    'calls / started chat',
+    'start p50 (vs ideal)',
+    'start p99 (vs ideal)',
+    'answer p99',
+    'last start at Connect',
+    'orphaned chats',
+    'answers',
+  ];
   const ours = burst.strategies.find((s) => s.name === 'handler');
   return [
     '## 4. Burst goodput',
@@ -316,18 +389,29 @@ function burstSection(results: BenchResults, svgName: string): string[] {
     '',
     `![Time to a started chat per retry strategy](${svgName})`,
     '',
-    ...(ours ? [`Calls per request for our handler (counted by ClientToken at the stand-in): ${histogramText(ours.callsPerRequestHistogram)}. Calls per second after the burst: ${ours.callsPerSecond.join(', ')}.`, ''] : []),
+    ...(ours
+      ? [
+          `Calls per request for our handler (counted by ClientToken at the stand-in): ${histogramText(ours.callsPerRequestHistogram)}. Calls per second after the burst: ${ours.callsPerSecond.join(', ')}.`,
+          '',
+        ]
+      : []),
     'Strategies:',
     '',
     ...burst.strategies.map((s) => `- **${s.label}**: ${s.description}.`),
-    '- The SDK modes run on bare clients of the same SDK build, one per instance, with no deadline of their own: each stops when API Gateway\'s 29 s run out (on Lambda it could keep calling until the function timeout, starting chats nobody receives). *Orphaned chats* are chats Connect started that no caller received in time.',
+    "- The SDK modes run on bare clients of the same SDK build, one per instance, with no deadline of their own: each stops when API Gateway's 29 s run out (on Lambda it could keep calling until the function timeout, starting chats nobody receives). *Orphaned chats* are chats Connect started that no caller received in time.",
     '',
     '### The burst model',
     '',
     `One burst is one draw of a random process. The model replays it ${burst.model.settings.runs} times in simulated time with the real \`retryDelayMs\` (lambda/backoff.ts, or the variant), the handler's loop rules (budget ${burst.model.settings.budgetMs / 1_000} s, attempt cap, minimum attempt window) and the stand-in's \`TokenBucket\`; arrivals spread over ${burst.model.settings.arrivalSpreadMs} ms, ${burst.model.settings.roundTripMs} ms round trips. Compare its means with the measured rows above.`,
     '',
     markdownTable(
-      ['schedule', 'calls / started chat: mean [p10–p90]', `bursts with ≤ ${TARGETS.burstCallsPerChat} calls/chat`, 'p99 vs ideal: mean [p10–p90]', 'bursts meeting all three burst targets'],
+      [
+        'schedule',
+        'calls / started chat: mean [p10–p90]',
+        `bursts with ≤ ${TARGETS.burstCallsPerChat} calls/chat`,
+        'p99 vs ideal: mean [p10–p90]',
+        'bursts meeting all three burst targets',
+      ],
       burst.model.results.map((m) => [
         m.label,
         `${fixed(m.callsPerChat.mean)} [${fixed(m.callsPerChat.p10)}–${fixed(m.callsPerChat.p90)}]`,
@@ -343,7 +427,14 @@ function burstSection(results: BenchResults, svgName: string): string[] {
     '',
     markdownTable(
       ['strategy', 'Connect calls', 'calls per request', 'answer p50', 'answer p99', 'answers'],
-      burst.quotaFull.map((r) => [`**${r.label}**`, String(r.connectCalls), fixed(r.callsPerRequest), ms(r.answerP50Ms), ms(r.answerP99Ms), answersText(r.answers)]),
+      burst.quotaFull.map((r) => [
+        `**${r.label}**`,
+        String(r.connectCalls),
+        fixed(r.callsPerRequest),
+        ms(r.answerP50Ms),
+        ms(r.answerP99Ms),
+        answersText(r.answers),
+      ]),
     ),
     '',
   ];
@@ -351,7 +442,9 @@ function burstSection(results: BenchResults, svgName: string): string[] {
 
 /** The bytes the deployed bundle adds to the SDK-only one in these groups of the metafile breakdown. */
 function groupBytes(results: Measured, groups: readonly string[]): number {
-  return (results.bundle?.byPackage ?? []).filter((row) => groups.includes(row.group)).reduce((sum, row) => sum + row.difference, 0);
+  return (results.bundle?.byPackage ?? [])
+    .filter((row) => groups.includes(row.group))
+    .reduce((sum, row) => sum + row.difference, 0);
 }
 
 /** Packages the design requires (DESIGN.md: the Powertools logger, middy). */
@@ -420,12 +513,14 @@ function coldFindings(results: Measured, verdict: string): string[] {
   const withFirst = comparison(results, 'deployed', 'sdk-only', 'initPlusFirstRequest');
   lines.push(
     `- **Cold init** (${verdict}). As the construct deploys it (source maps off, the default), the handler's init takes ${ms(deployed.init.median)} at the median against ${ms(sdkOnly.init.median)} for the SDK-only function built with the same settings: ${signedMs(deployed.init.median - sdkOnly.init.median)}, ${times(like.ratio)} ${interval(like)}. The target leaves ${ms(allowance)} on top of the SDK-only init${
-      deployed.init.median - sdkOnly.init.median > allowance ? `, so meeting it would take ${ms(deployed.init.median - sdkOnly.init.median - allowance)} out of what the handler loads at init` : ''
+      deployed.init.median - sdkOnly.init.median > allowance
+        ? `, so meeting it would take ${ms(deployed.init.median - sdkOnly.init.median - allowance)} out of what the handler loads at init`
+        : ''
     }.${
-      withFirst ? ` Init and the first request together, the cold start a customer waits through, measure ${times(withFirst.ratio)} ${interval(withFirst)}.` : ''
-    }${
-      initAdded ? ` The init profile (CPU, profiled, so slowed) puts the difference in: ${initAdded}.` : ''
-    }`,
+      withFirst
+        ? ` Init and the first request together, the cold start a customer waits through, measure ${times(withFirst.ratio)} ${interval(withFirst)}.`
+        : ''
+    }${initAdded ? ` The init profile (CPU, profiled, so slowed) puts the difference in: ${initAdded}.` : ''}`,
   );
 
   const esmDeployed = variant(results, 'esm-builtins:deployed');
@@ -452,7 +547,8 @@ function coldFindings(results: Measured, verdict: string): string[] {
   const smVsSdk = comparison(results, 'deployed+sm', 'sdk-only');
   if (deployedSm && sourceMaps) {
     const bundle = results.bundle;
-    const ownMap = bundle?.alternatives.find((alternative) => alternative.name === 'own-code-source-map')?.handler.mapBytes;
+    const ownMap = bundle?.alternatives.find((alternative) => alternative.name === 'own-code-source-map')?.handler
+      .mapBytes;
     const ownVsFull = comparison(results, 'proposal:own-code map+sm', 'deployed+sm');
     const ownVsOff = comparison(results, 'proposal:own-code map+sm', 'deployed');
     const ownVsSdk = comparison(results, 'proposal:own-code map+sm', 'sdk-only');
@@ -460,7 +556,9 @@ function coldFindings(results: Measured, verdict: string): string[] {
       `- **Source maps** (the construct's \`enableSourceMaps\`, off by default; the map ships either way). Turning the option on sets \`NODE_OPTIONS=--enable-source-maps\`; for the handler's init it ${change(sourceMaps)} (${signedMs(deployedSm.init.median - deployed.init.median)})${
         smVsSdk ? `, so that the handler's init is ${times(smVsSdk.ratio)} the SDK-only function's without it` : ''
       }${sourceMapsSdk ? `; for the SDK-only function's it ${change(sourceMapsSdk)}` : ''}. While loading the module Node parses the whole source map${
-        bundle ? ` (${kB(bundle.deployed.mapBytes)}; the SDK-only function's own map is ${kB(bundle.sdkOnly.mapBytes)})` : ''
+        bundle
+          ? ` (${kB(bundle.deployed.mapBytes)}; the SDK-only function's own map is ${kB(bundle.sdkOnly.mapBytes)})`
+          : ''
       } and scans the bundle's text for line lengths (\`maybeCacheSourceMap\` and \`lineLengths\` in a CPU profile).${
         ownMap !== undefined && ownVsFull && ownVsOff
           ? ` Proposal, not adopted: ship a map of lambda/ only (${kB(ownMap)}; our frames map exactly as before, dependency frames stay bundle positions). With the option on, against the full map it ${change(ownVsFull)}; against source maps off it ${change(ownVsOff)}${ownVsSdk ? ` (${times(ownVsSdk.ratio)} the SDK-only init)` : ''}.`
@@ -475,10 +573,14 @@ function warmFinding(results: Measured, verdict: string): string | undefined {
   const warm = loopbackWarm(results);
   if (!warm) return undefined;
   const context = contextWarm(results);
-  const added = (results.profiles?.warm ?? []).filter((row) => row.difference > 0.5 && !row.group.startsWith('benchmark'));
+  const added = (results.profiles?.warm ?? []).filter(
+    (row) => row.difference > 0.5 && !row.group.startsWith('benchmark'),
+  );
   const addedTotal = added.reduce((sum, row) => sum + row.difference, 0);
   const sorted = [...added].sort((a, b) => b.difference - a.difference);
-  const breakdown = sorted.map((row) => `${row.group} ${fixed(row.difference, 0)} µs (${percent(row.difference / addedTotal)})`).join(', ');
+  const breakdown = sorted
+    .map((row) => `${row.group} ${fixed(row.difference, 0)} µs (${percent(row.difference / addedTotal)})`)
+    .join(', ');
   const largest = sorted[0];
   return `- **Warm overhead** (${verdict}). Against the stand-in on loopback, which answers a bare \`client.send\` in ${ms(warm.bare.median)} at p50, the handler adds ${ms(warm.overheadP50Ms)} per request: ${times(warm.p50Ratio)} [${fixed(warm.p50Interval[0], 3)}–${fixed(warm.p50Interval[1], 3)}].${
     context
@@ -538,7 +640,12 @@ function p99VsIdeal(run: BurstRunResult): string {
 
 function sdkSentence(strategies: readonly BurstRunResult[]): string {
   const find = (name: string) => strategies.find((s) => s.name === name);
-  const [standard3, adaptive3, standard10, adaptive10] = ['sdk-standard', 'sdk-adaptive', 'sdk-standard-10', 'sdk-adaptive-10'].map(find);
+  const [standard3, adaptive3, standard10, adaptive10] = [
+    'sdk-standard',
+    'sdk-adaptive',
+    'sdk-standard-10',
+    'sdk-adaptive-10',
+  ].map(find);
   if (!standard3 || !adaptive3 || !standard10 || !adaptive10) return '';
   return `The SDK's own retry modes start ${percent(standard3.shareStarted)} (standard) and ${percent(adaptive3.shareStarted)} (adaptive) of the chats with the default 3 attempts; with 10 attempts they start ${percent(standard10.shareStarted)} and ${percent(adaptive10.shareStarted)} at ${fixed(standard10.callsPerStartedChat)} and ${fixed(adaptive10.callsPerStartedChat)} calls per started chat, p99 ${p99VsIdeal(standard10)} and ${p99VsIdeal(adaptive10)}.`;
 }
@@ -577,7 +684,11 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     '',
     `${env.date.slice(0, 16).replace('T', ' ')} UTC · Node ${env.node} · ${env.platform} · ${env.cpus} × ${env.cpuModel} · ${env.memoryGiB} GiB · commit ${env.gitCommit ?? 'unknown'}${env.gitDirty ? ' (uncommitted changes in lambda/ or scripts/bundle-handler.ts)' : ''} · wall time ${(results.wallTimeMs / 1_000).toFixed(0)} s`,
     '',
-    `Reproduce with \`npm ci && npm run bench\` (no AWS account, no Docker). Every figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine; absolute times depend on the machine. Raw figures: [latest.json](latest.json). Packages: ${Object.entries(env.packages).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
+    `Reproduce with \`npm ci && npm run bench\` (no AWS account, no Docker). Every figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine; absolute times depend on the machine. Raw figures: [latest.json](latest.json). Packages: ${Object.entries(
+      env.packages,
+    )
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
     '',
     '## Targets',
     '',
@@ -605,7 +716,13 @@ export function renderSummary(results: BenchResults): string {
         ['bundle', 'raw', 'gzip', 'deployed ÷ this (raw)', '(gzip)'],
         [
           ['deployed', kB(bundle.deployed.bytes), kB(bundle.deployed.gzipBytes), '', ''],
-          ['SDK-only', kB(bundle.sdkOnly.bytes), kB(bundle.sdkOnly.gzipBytes), times(bundle.ratios.rawVsSdkOnly), times(bundle.ratios.gzipVsSdkOnly)],
+          [
+            'SDK-only',
+            kB(bundle.sdkOnly.bytes),
+            kB(bundle.sdkOnly.gzipBytes),
+            times(bundle.ratios.rawVsSdkOnly),
+            times(bundle.ratios.gzipVsSdkOnly),
+          ],
           ...bundle.nodejsFunction.map((b) => [
             `NodejsFunction ${b.name}`,
             kB(b.bytes),
@@ -624,7 +741,13 @@ export function renderSummary(results: BenchResults): string {
       `Cold init (${cold.runs} runs each; median [p25–p75]):`,
       textTable(
         ['variant', 'init', 'p25–p75', 'init CPU', 'init + 1st request'],
-        cold.variants.map((v) => [v.name, ms(v.init.median), `${ms(v.init.p25)}–${ms(v.init.p75)}`, ms(v.initCpu.median), ms(v.initPlusFirstRequest.median)]),
+        cold.variants.map((v) => [
+          v.name,
+          ms(v.init.median),
+          `${ms(v.init.p25)}–${ms(v.init.p75)}`,
+          ms(v.initCpu.median),
+          ms(v.initPlusFirstRequest.median),
+        ]),
       ),
       '',
       textTable(
@@ -639,7 +762,15 @@ export function renderSummary(results: BenchResults): string {
       'Warm overhead (handler vs bare client.send):',
       textTable(
         ['run', 'handler p50', 'p99', 'bare p50', 'p99', 'p50 ratio', 'p99 ratio'],
-        results.warm.map((w) => [w.name, ms(w.handler.median), ms(w.handler.p99), ms(w.bare.median), ms(w.bare.p99), times(w.p50Ratio), times(w.p99Ratio)]),
+        results.warm.map((w) => [
+          w.name,
+          ms(w.handler.median),
+          ms(w.handler.p99),
+          ms(w.bare.median),
+          ms(w.bare.p99),
+          times(w.p50Ratio),
+          times(w.p99Ratio),
+        ]),
       ),
     );
   }
@@ -663,7 +794,13 @@ export function renderSummary(results: BenchResults): string {
       '',
       `Model (${burst.model.settings.runs} simulated bursts, real retryDelayMs and TokenBucket):`,
       textTable(
-        ['schedule', 'calls/chat mean [p10-p90]', `<= ${TARGETS.burstCallsPerChat} calls/chat`, 'p99 vs ideal mean', 'all burst targets'],
+        [
+          'schedule',
+          'calls/chat mean [p10-p90]',
+          `<= ${TARGETS.burstCallsPerChat} calls/chat`,
+          'p99 vs ideal mean',
+          'all burst targets',
+        ],
         burst.model.results.map((m) => [
           m.label,
           `${fixed(m.callsPerChat.mean)} [${fixed(m.callsPerChat.p10)}-${fixed(m.callsPerChat.p90)}]`,
@@ -685,7 +822,9 @@ export function renderSummary(results: BenchResults): string {
     'Targets:',
     textTable(TARGET_HEADER, targetRows(results, 'NO')),
     '',
-    `Wall time: ${(results.wallTimeMs / 1_000).toFixed(0)} s (${Object.entries(results.stepTimesMs).map(([step, time]) => `${step} ${(time / 1_000).toFixed(0)} s`).join(', ')})`,
+    `Wall time: ${(results.wallTimeMs / 1_000).toFixed(0)} s (${Object.entries(results.stepTimesMs)
+      .map(([step, time]) => `${step} ${(time / 1_000).toFixed(0)} s`)
+      .join(', ')})`,
   );
   return out.join('\n');
 }

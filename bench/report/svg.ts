@@ -74,7 +74,8 @@ function strokeOf(series: readonly CdfSeries[]): string[] {
 function renderPanel(options: CdfPlotOptions, panel: Panel, strokes: readonly string[]): string[] {
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const x = (ms: number) => panel.left + (ms / options.maxMs) * panel.width;
-  const y = (share: number) => TOP + (1 - (Math.max(share, panel.minShare) - panel.minShare) / (1 - panel.minShare)) * plotHeight;
+  const y = (share: number) =>
+    TOP + (1 - (Math.max(share, panel.minShare) - panel.minShare) / (1 - panel.minShare)) * plotHeight;
   const parts: string[] = [`<text x="${panel.left}" y="${TOP - 8}" font-weight="600">${escapeXml(panel.title)}</text>`];
 
   for (let second = 0; second * 1_000 <= options.maxMs; second += 5) {

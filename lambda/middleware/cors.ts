@@ -35,9 +35,7 @@ export function corsHeaders(
   };
 }
 
-export function cors(
-  options: CorsOptions,
-): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function cors(options: CorsOptions): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const { allowedOrigins, exposeHeaders } = { ...defaults, ...options };
 
   const addHeaders = (request: middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>): void => {

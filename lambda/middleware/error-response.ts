@@ -22,7 +22,11 @@ export function toErrorResponse(error: unknown, requestId: string | undefined): 
       error.retryAfterSeconds,
     );
   }
-  return errorEnvelope(INTERNAL_ERROR.statusCode, { code: INTERNAL_ERROR.code, message: INTERNAL_ERROR.message, requestId });
+  return errorEnvelope(INTERNAL_ERROR.statusCode, {
+    code: INTERNAL_ERROR.code,
+    message: INTERNAL_ERROR.message,
+    requestId,
+  });
 }
 
 export function errorResponse(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {

@@ -29,7 +29,11 @@ export function outcomeOf(statusCode: number): Outcome {
 
 /** The stack without its first line, which repeats the message. */
 function stackFrames(error: Error): string | undefined {
-  return error.stack?.split('\n').slice(1).map((line) => line.trim()).join(' | ');
+  return error.stack
+    ?.split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .join(' | ');
 }
 
 function errorFields(error: unknown): Record<string, unknown> {
@@ -47,7 +51,9 @@ function errorFields(error: unknown): Record<string, unknown> {
   return { errorName: typeof error };
 }
 
-export function requestLog(options: RequestLogOptions): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function requestLog(
+  options: RequestLogOptions,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const now = options.now ?? Date.now;
   const write = (request: Request): void => {
     const statusCode = request.response?.statusCode ?? 500;

@@ -16,7 +16,7 @@
  *   before it are dropped, so one test's slow calls cannot leak into the next.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -210,7 +210,13 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     response.end(payload);
   }
 
-  function sendError(response: ServerResponse, call: RecordedCall, name: string, message: string, status?: number): void {
+  function sendError(
+    response: ServerResponse,
+    call: RecordedCall,
+    name: string,
+    message: string,
+    status?: number,
+  ): void {
     call.outcome = status ?? ERROR_STATUS[name] ?? 400;
     const payload = JSON.stringify({ Message: message });
     response.writeHead(call.outcome, {
@@ -240,7 +246,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     const existing = clientToken === undefined ? undefined : chatsByToken.get(clientToken);
     if (existing) return send(response, call, 200, existing.response);
     if (active >= settings.maxConcurrentChats) {
-      return sendError(response, call, 'LimitExceededException', 'The allowed limit for concurrent active chats has been exceeded');
+      return sendError(
+        response,
+        call,
+        'LimitExceededException',
+        'The allowed limit for concurrent active chats has been exceeded',
+      );
     }
     const persistent = isObject(body.PersistentChat) ? body.PersistentChat : undefined;
     const chat: ChatRecord = {

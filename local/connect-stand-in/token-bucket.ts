@@ -17,7 +17,9 @@ export class TokenBucket {
 
   constructor(options: TokenBucketOptions) {
     if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) {
-      throw new Error(`TokenBucket needs ratePerSecond > 0 and burst >= 1 (got ${options.ratePerSecond}, ${options.burst})`);
+      throw new Error(
+        `TokenBucket needs ratePerSecond > 0 and burst >= 1 (got ${options.ratePerSecond}, ${options.burst})`,
+      );
     }
     this.ratePerSecond = options.ratePerSecond;
     this.burst = options.burst;

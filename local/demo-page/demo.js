@@ -22,7 +22,9 @@ function el(tag, text, attributes = {}) {
 
 /** A long token shown by its start and length; the full value stays in the response body below. */
 function shorten(value) {
-  return typeof value === 'string' && value.length > 40 ? `${value.slice(0, 24)}… (${value.length} characters)` : String(value);
+  return typeof value === 'string' && value.length > 40
+    ? `${value.slice(0, 24)}… (${value.length} characters)`
+    : String(value);
 }
 
 function show(state, { title, summary = '', fields = [], details = [], hint = '', body }) {
@@ -30,9 +32,14 @@ function show(state, { title, summary = '', fields = [], details = [], hint = ''
   result.dataset.state = state;
   document.querySelector('#result-title').textContent = title;
   document.querySelector('#result-summary').textContent = summary;
-  document.querySelector('#result-fields').replaceChildren(
-    ...fields.flatMap(([name, value, testId]) => [el('dt', name), el('dd', value, testId ? { 'data-testid': testId } : {})]),
-  );
+  document
+    .querySelector('#result-fields')
+    .replaceChildren(
+      ...fields.flatMap(([name, value, testId]) => [
+        el('dt', name),
+        el('dd', value, testId ? { 'data-testid': testId } : {}),
+      ]),
+    );
   document.querySelector('#result-details').replaceChildren(
     ...details.map(({ field, message }) => {
       const item = el('li');
@@ -42,7 +49,9 @@ function show(state, { title, summary = '', fields = [], details = [], hint = ''
   );
   // The hint alternates text and code: ['text', 'code', 'text', ...].
   const parts = Array.isArray(hint) ? hint : [hint];
-  document.querySelector('#result-hint').replaceChildren(...parts.map((part, i) => (i % 2 === 1 ? el('code', part) : part)));
+  document
+    .querySelector('#result-hint')
+    .replaceChildren(...parts.map((part, i) => (i % 2 === 1 ? el('code', part) : part)));
   const pre = document.querySelector('#result-body');
   pre.textContent = body === undefined ? '' : JSON.stringify(body, null, 2);
   pre.closest('details').hidden = body === undefined;
@@ -52,13 +61,21 @@ function showStarted(status, json) {
   const { startChatResult, featurePermissions } = json.data;
   show('success', {
     title: `Chat started · ${status}`,
-    summary: 'The API answered with data.startChatResult, what ChatInterface, amazon-connect-chatjs and the hosted widget read.',
+    summary:
+      'The API answered with data.startChatResult, what ChatInterface, amazon-connect-chatjs and the hosted widget read.',
     fields: [
       ['ContactId', startChatResult.ContactId, 'contact-id'],
       ['ParticipantId', startChatResult.ParticipantId, 'participant-id'],
       ['ParticipantToken', shorten(startChatResult.ParticipantToken)],
-      ...(startChatResult.ContinuedFromContactId ? [['ContinuedFromContactId', startChatResult.ContinuedFromContactId]] : []),
-      ['featurePermissions', Object.entries(featurePermissions ?? {}).map(([k, v]) => `${k}: ${v}`).join(', ')],
+      ...(startChatResult.ContinuedFromContactId
+        ? [['ContinuedFromContactId', startChatResult.ContinuedFromContactId]]
+        : []),
+      [
+        'featurePermissions',
+        Object.entries(featurePermissions ?? {})
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', '),
+      ],
     ],
     hint: [
       'Next, a widget opens the chat with amazon-connect-chatjs: ',
@@ -72,10 +89,12 @@ function showStarted(status, json) {
 function showError(status, json, retryAfter) {
   const error = json && json.success === false && json.error ? json.error : undefined;
   show('error', {
-    title: error ? `${status} · ${error.code}` : `${status} · ${json && json.message ? json.message : 'unexpected answer'}`,
-    summary: error ? error.message : 'API Gateway answered by itself (no such route, body too large, or the function failed or timed out).',
+    title: error ? `${status} · ${error.code}` : `${status} · ${json?.message ? json.message : 'unexpected answer'}`,
+    summary: error
+      ? error.message
+      : 'API Gateway answered by itself (no such route, body too large, or the function failed or timed out).',
     fields: [
-      ...(error && error.requestId ? [['requestId', error.requestId]] : []),
+      ...(error?.requestId ? [['requestId', error.requestId]] : []),
       ...(retryAfter ? [['Retry-After', `${retryAfter} s`]] : []),
     ],
     details: error && Array.isArray(error.details) ? error.details : [],

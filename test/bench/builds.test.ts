@@ -1,8 +1,8 @@
 /** The variant builds the benchmark compares with the deployed settings. */
 import { describe, expect, test } from '@jest/globals';
-import { HANDLER_ENTRY, builtinsViaRequire, handlerBuildOptions } from '../../scripts/bundle-handler.ts';
 import { replaceLambdaModule, variantBuildOptions } from '../../bench/lib/builds.ts';
 import { fraction } from '../../bench/lib/format.ts';
+import { builtinsViaRequire, HANDLER_ENTRY, handlerBuildOptions } from '../../scripts/bundle-handler.ts';
 
 const names = (plugins: ReadonlyArray<{ name: string }> | undefined) => (plugins ?? []).map((plugin) => plugin.name);
 const BUILTINS = builtinsViaRequire().name;
@@ -16,7 +16,9 @@ describe('variantBuildOptions', () => {
   });
 
   test('added plugins run after the deployed ones, which stay', () => {
-    const variant = variantBuildOptions(HANDLER_ENTRY, '/tmp/out.mjs', { plugins: [replaceLambdaModule('backoff.ts', '/tmp/b.ts')] });
+    const variant = variantBuildOptions(HANDLER_ENTRY, '/tmp/out.mjs', {
+      plugins: [replaceLambdaModule('backoff.ts', '/tmp/b.ts')],
+    });
     expect(names(variant.plugins)).toEqual([BUILTINS, 'replace-backoff.ts']);
   });
 

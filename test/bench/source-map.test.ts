@@ -1,6 +1,6 @@
 /** The source-map reader that attributes CPU profile samples to packages. */
 import { describe, expect, test } from '@jest/globals';
-import { SourceLookup, decodeVlq, encodeVlq, trimSourceMap } from '../../bench/lib/source-map.ts';
+import { decodeVlq, encodeVlq, SourceLookup, trimSourceMap } from '../../bench/lib/source-map.ts';
 
 describe('decodeVlq', () => {
   test.each([

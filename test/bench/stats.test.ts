@@ -48,7 +48,15 @@ describe('percentile (nearest rank)', () => {
 describe('summarize', () => {
   test('min, quartiles, median, max and the mean of finite samples', () => {
     const summary = summarize([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, Number.POSITIVE_INFINITY]);
-    expect(summary).toMatchObject({ n: 11, min: 1, p25: 3, median: 6, p75: 9, max: Number.POSITIVE_INFINITY, mean: 5.5 });
+    expect(summary).toMatchObject({
+      n: 11,
+      min: 1,
+      p25: 3,
+      median: 6,
+      p75: 9,
+      max: Number.POSITIVE_INFINITY,
+      mean: 5.5,
+    });
   });
 });
 

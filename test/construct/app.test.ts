@@ -124,7 +124,12 @@ describe('context parsing', () => {
   });
 
   test('cdk.json values: arrays, booleans and numbers as they are', () => {
-    const { props } = settings({ ...REQUIRED_CONTEXT, allowedOrigins: ['*'], allowPersistentChat: true, memorySize: 1024 });
+    const { props } = settings({
+      ...REQUIRED_CONTEXT,
+      allowedOrigins: ['*'],
+      allowPersistentChat: true,
+      memorySize: 1024,
+    });
     expect(props).toMatchObject({ allowedOrigins: ['*'], allowPersistentChat: true, memorySize: 1024 });
   });
 
@@ -133,7 +138,10 @@ describe('context parsing', () => {
   });
 
   test.each([
-    [{ allowPersistentChat: 'yes' }, /Context allowPersistentChat must be true or false \(got "yes"\); for example -c allowPersistentChat=true/],
+    [
+      { allowPersistentChat: 'yes' },
+      /Context allowPersistentChat must be true or false \(got "yes"\); for example -c allowPersistentChat=true/,
+    ],
     [{ perIpRateLimit: 'many' }, /Context perIpRateLimit must be a number/],
     [{ serverAttributes: '{channel:web}' }, /Context serverAttributes must be a JSON object of strings/],
     [{ logRetentionDays: '31' }, /Context logRetentionDays must be a retention CloudWatch Logs offers/],

@@ -13,11 +13,11 @@ import type { IConstruct } from 'constructs';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
 import { NAG_REASONS } from '../../lib/nag-acknowledgements.ts';
 import {
-  INSTANCE_ARN,
-  REQUIRED_PROPS,
   acknowledgements,
   buildChat,
+  INSTANCE_ARN,
   nagFindings,
+  REQUIRED_PROPS,
   temporaryOutdir,
 } from '../support/construct.ts';
 
@@ -39,7 +39,9 @@ function expectNoStaleAcknowledgements(scope: IConstruct): void {
   expect(acks.length).toBeGreaterThan(0);
   for (const ack of acks) {
     expect(ack.reason.length).toBeGreaterThan(40);
-    const covered = raw.some((finding) => finding === `${ack.id} at ${ack.path}` || finding.startsWith(`${ack.id} at ${ack.path}/`));
+    const covered = raw.some(
+      (finding) => finding === `${ack.id} at ${ack.path}` || finding.startsWith(`${ack.id} at ${ack.path}/`),
+    );
     expect(covered).toBe(true);
   }
 }
@@ -69,7 +71,9 @@ describe('zero unacknowledged findings', () => {
 
   test('with a Cognito user pool authorizer (the construct’s part)', () => {
     const { stack } = buildChat();
-    const authorizer = new CognitoUserPoolsAuthorizer(stack, 'SignedIn', { cognitoUserPools: [new UserPool(stack, 'Users')] });
+    const authorizer = new CognitoUserPoolsAuthorizer(stack, 'SignedIn', {
+      cognitoUserPools: [new UserPool(stack, 'Users')],
+    });
     const chat = new StartChatContactApi(stack, 'Authorized', { ...REQUIRED_PROPS, authorizer });
     expect(nagFindings(chat)).toEqual([]);
     expect(acknowledgements(chat).map((ack) => ack.id)).not.toContain('AwsSolutions-APIG4');

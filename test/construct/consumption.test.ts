@@ -20,7 +20,15 @@ import { FLOW_ID, INSTANCE_ID } from '../support/construct.ts';
 const execFileAsync = promisify(execFile);
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The sources `npm pack` needs to build the package (see package.json "files" and "build"). */
-const PACKAGE_SOURCES = ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'lambda', 'scripts'];
+const PACKAGE_SOURCES = [
+  'package.json',
+  'README.md',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'lib',
+  'lambda',
+  'scripts',
+];
 /** Packing and installing take 20-90 s; each synth or type check a few seconds, more on a busy machine. */
 const SETUP_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 120_000;
@@ -47,7 +55,8 @@ async function run(command: string, args: string[], cwd: string): Promise<string
 async function packPackage(): Promise<string> {
   const packageDir = join(workDir, 'package');
   mkdirSync(packageDir);
-  for (const source of PACKAGE_SOURCES) cpSync(join(PROJECT_ROOT, source), join(packageDir, source), { recursive: true });
+  for (const source of PACKAGE_SOURCES)
+    cpSync(join(PROJECT_ROOT, source), join(packageDir, source), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
   const output = await run('npm', ['pack', '--pack-destination', workDir], packageDir);
   const tarball = output.trim().split('\n').at(-1)!.trim();
@@ -124,48 +133,56 @@ describe('a project that installed the package synthesizes, without Docker', () 
   test.each([
     ['as an ES module', 'app.mjs', 'cdk.out.esm'],
     ['as CommonJS', 'app.cjs', 'cdk.out.cjs'],
-  ])('%s', async (_name, script, outdir) => {
-    // Act: no Docker on PATH, no AWS credentials.
-    await execFileAsync(process.execPath, [script], {
-      cwd: consumerDir,
-      env: { PATH: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
-      timeout: 120_000,
-    });
+  ])(
+    '%s',
+    async (_name, script, outdir) => {
+      // Act: no Docker on PATH, no AWS credentials.
+      await execFileAsync(process.execPath, [script], {
+        cwd: consumerDir,
+        env: { PATH: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
+        timeout: 120_000,
+      });
 
-    // Assert
-    const template = JSON.parse(readFileSync(join(consumerDir, outdir, 'Consumer.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, any>).filter(
-      (resource) => resource.Type === 'AWS::Lambda::Function',
-    );
-    expect(functions).toHaveLength(1);
-    expect(functions[0].Properties).toMatchObject({
-      Runtime: 'nodejs24.x',
-      Handler: 'index.handler',
-      Architectures: ['arm64'],
-      Environment: { Variables: expect.objectContaining({ CONNECT_INSTANCE_ID: INSTANCE_ID }) },
-    });
-    const hash = String(functions[0].Properties.Code.S3Key).replace(/\.zip$/, '');
-    const assets = JSON.parse(readFileSync(join(consumerDir, outdir, 'Consumer.assets.json'), 'utf8'));
-    expect(existsSync(join(consumerDir, outdir, assets.files[hash].source.path, 'index.mjs'))).toBe(true);
-  }, TEST_TIMEOUT_MS);
+      // Assert
+      const template = JSON.parse(readFileSync(join(consumerDir, outdir, 'Consumer.template.json'), 'utf8'));
+      const functions = Object.values(template.Resources as Record<string, any>).filter(
+        (resource) => resource.Type === 'AWS::Lambda::Function',
+      );
+      expect(functions).toHaveLength(1);
+      expect(functions[0].Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Architectures: ['arm64'],
+        Environment: { Variables: expect.objectContaining({ CONNECT_INSTANCE_ID: INSTANCE_ID }) },
+      });
+      const hash = String(functions[0].Properties.Code.S3Key).replace(/\.zip$/, '');
+      const assets = JSON.parse(readFileSync(join(consumerDir, outdir, 'Consumer.assets.json'), 'utf8'));
+      expect(existsSync(join(consumerDir, outdir, assets.files[hash].source.path, 'index.mjs'))).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('and its TypeScript type-checks against the package’s declarations', async () => {
-    writeFileSync(
-      join(consumerDir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          target: 'es2022',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: [],
-        },
-        files: ['app.ts'],
-      }),
-    );
-    const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumerDir);
-  }, TEST_TIMEOUT_MS);
+  test(
+    'and its TypeScript type-checks against the package’s declarations',
+    async () => {
+      writeFileSync(
+        join(consumerDir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: [],
+          },
+          files: ['app.ts'],
+        }),
+      );
+      const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      await run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumerDir);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -6,7 +6,16 @@
 import { describe, expect, test } from '@jest/globals';
 import { Duration } from 'aws-cdk-lib';
 import { loadConfig } from '../../lambda/config.ts';
-import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION, onlyResource, synthChat } from '../support/construct.ts';
+import {
+  FLOW_ID,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  ORIGIN,
+  OTHER_FLOW_ID,
+  onlyResource,
+  REGION,
+  synthChat,
+} from '../support/construct.ts';
 
 describe('the template’s environment, read by the handler’s configuration loader', () => {
   function loaded(props: Parameters<typeof synthChat>[0]) {

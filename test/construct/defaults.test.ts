@@ -4,7 +4,15 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CORS_PREFLIGHT } from '../../lib/cors-preflight.ts';
-import { FLOW_ID, INSTANCE_ID, ORIGIN, buildChat, logicalIdOf, onlyResource, templateOf } from '../support/construct.ts';
+import {
+  buildChat,
+  FLOW_ID,
+  INSTANCE_ID,
+  logicalIdOf,
+  ORIGIN,
+  onlyResource,
+  templateOf,
+} from '../support/construct.ts';
 
 let template: Template;
 let url: unknown;
@@ -139,7 +147,15 @@ describe('the API', () => {
               Resource: {
                 'Fn::Join': [
                   '',
-                  ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*'],
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':logs:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':log-group:*',
+                  ],
                 ],
               },
             },
@@ -169,7 +185,9 @@ describe('the API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'chat' });
     const resourceIds = Object.values(posts).map((post) => post.Properties.ResourceId);
     expect(resourceIds).toContainEqual({ Ref: logicalIdOf(template, 'AWS::ApiGateway::Resource') });
-    expect(resourceIds).toContainEqual({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::ApiGateway::RestApi'), 'RootResourceId'] });
+    expect(resourceIds).toContainEqual({
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::ApiGateway::RestApi'), 'RootResourceId'],
+    });
   });
 
   test('lets API Gateway invoke the function only through those two routes of the stage, without test invokes', () => {
@@ -182,7 +200,9 @@ describe('the API', () => {
   });
 
   test('answers CORS preflights on both routes from lib/cors-preflight.ts, for the allowed origin only', () => {
-    const options = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }));
+    const options = Object.values(
+      template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }),
+    );
     expect(options).toHaveLength(2);
     for (const option of options) {
       expect(option.Properties.AuthorizationType).toBe('NONE');
@@ -214,7 +234,17 @@ describe('the API', () => {
     expect(url).toEqual({
       'Fn::Join': [
         '',
-        ['https://', { Ref: api }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: stage }, '/chat'],
+        [
+          'https://',
+          { Ref: api },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+          { Ref: stage },
+          '/chat',
+        ],
       ],
     });
   });

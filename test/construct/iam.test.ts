@@ -6,7 +6,16 @@ import { describe, expect, test } from '@jest/globals';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { StartChatContactApiProps } from '../../lib/index.ts';
-import { ACCOUNT, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, OTHER_FLOW_ID, REGION, onlyResource, synthChat } from '../support/construct.ts';
+import {
+  ACCOUNT,
+  FLOW_ID,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  OTHER_FLOW_ID,
+  onlyResource,
+  REGION,
+  synthChat,
+} from '../support/construct.ts';
 
 const THIRD_FLOW_ID = 'cccccccc-dddd-4eee-8fff-000000000000';
 const STACK_ENV: StackProps = { env: { account: '210987654321', region: 'us-east-1' } };

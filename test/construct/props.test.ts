@@ -3,22 +3,22 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { CognitoUserPoolsAuthorizer, EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CognitoUserPoolsAuthorizer, EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StartChatContactApi } from '../../lib/index.ts';
 import {
+  buildChat,
   FLOW_ID,
   INSTANCE_ARN,
   INSTANCE_ID,
+  logicalIdOf,
   ORIGIN,
   OTHER_FLOW_ID,
+  onlyResource,
   REGION,
   REQUIRED_PROPS,
-  buildChat,
-  logicalIdOf,
-  onlyResource,
   synthChat,
   templateOf,
   temporaryOutdir,
@@ -29,9 +29,9 @@ function environment(template: Template): Record<string, string> {
 }
 
 function methods(template: Template, httpMethod: string): Array<Record<string, any>> {
-  return Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } })).map(
-    (method) => method.Properties,
-  );
+  return Object.values(
+    template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } }),
+  ).map((method) => method.Properties);
 }
 
 function gatewayResponse(template: Template, type: string): Record<string, any> {
@@ -190,7 +190,9 @@ describe('route props', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
     template.resourceCountIs('AWS::ApiGateway::Stage', 2);
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
-    const existingId = Object.keys(template.findResources('AWS::ApiGateway::RestApi')).find((id) => id.startsWith('Existing'));
+    const existingId = Object.keys(template.findResources('AWS::ApiGateway::RestApi')).find((id) =>
+      id.startsWith('Existing'),
+    );
     const onExisting = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
       (method) => method.Properties.RestApiId.Ref === existingId,
     );
@@ -250,7 +252,9 @@ describe('stage props', () => {
     ]);
     const stageId = logicalIdOf(template, 'AWS::ApiGateway::Stage');
     const association = onlyResource(template, 'AWS::WAFv2::WebACLAssociation');
-    expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::WAFv2::WebACL'), 'Arn'] });
+    expect(association.Properties.WebACLArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::WAFv2::WebACL'), 'Arn'],
+    });
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`{"Ref":"${stageId}"}`);
     const waf = gatewayResponse(template, 'WAF_FILTERED');
     expect(waf.StatusCode).toBe('429');

@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
-import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
-import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION, buildChat } from '../support/construct.ts';
+import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
 
 const run = promisify(execFile);
 const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
 import { handlerAssetDirectory } from '../../lib/handler-asset.ts';
+import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
 import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, REQUIRED_PROPS, temporaryOutdir } from '../support/construct.ts';
 
 const OTHER_INSTANCE = '99999999-2222-4333-8444-555555555555';
@@ -18,7 +18,10 @@ type PropsChange = Partial<StartChatContactApiProps> | ((stack: Stack) => Partia
 
 function construct(change: PropsChange): () => void {
   return () => {
-    const stack = new Stack(new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }), 'S');
+    const stack = new Stack(
+      new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }),
+      'S',
+    );
     const props = typeof change === 'function' ? change(stack) : change;
     new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
   };
@@ -62,7 +65,11 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     },
     /allowedContactFlowIds must name the same partition, region and account as instanceId/,
   ],
-  ['"*" among origins', { allowedOrigins: ['*', 'https://www.example.com'] }, /allowedOrigins must be \["\*"\] alone or a list of origins/],
+  [
+    '"*" among origins',
+    { allowedOrigins: ['*', 'https://www.example.com'] },
+    /allowedOrigins must be \["\*"\] alone or a list of origins/,
+  ],
   [
     'an origin with a path',
     { allowedOrigins: ['https://www.example.com/chat'] },
@@ -118,7 +125,11 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     (stack) => {
       const restApi = new RestApi(stack, 'Existing', { cloudWatchRole: false });
       restApi.root.addMethod('GET');
-      return { restApi, throttlingRateLimit: 10, webAclArn: 'arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/a/b' };
+      return {
+        restApi,
+        throttlingRateLimit: 10,
+        webAclArn: 'arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/a/b',
+      };
     },
     /throttlingRateLimit, webAclArn configure the stage of an API this construct defines; with restApi, set them on that API's stage instead/,
   ],
@@ -127,8 +138,16 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     { endpointType: EndpointType.PRIVATE },
     /endpointType must be REGIONAL or EDGE; for a private API define the RestApi yourself/,
   ],
-  ['a throttling rate of 0', { throttlingRateLimit: 0 }, /throttlingRateLimit must be a number of requests per second above 0 \(got 0\)/],
-  ['a throttling burst of 0', { throttlingBurstLimit: 0 }, /throttlingBurstLimit must be a whole number from 1 to 5000 \(got 0\)/],
+  [
+    'a throttling rate of 0',
+    { throttlingRateLimit: 0 },
+    /throttlingRateLimit must be a number of requests per second above 0 \(got 0\)/,
+  ],
+  [
+    'a throttling burst of 0',
+    { throttlingBurstLimit: 0 },
+    /throttlingBurstLimit must be a whole number from 1 to 5000 \(got 0\)/,
+  ],
   [
     'a per-IP limit and an existing web ACL together',
     { perIpRateLimit: 100, webAclArn: 'arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/a/b' },
@@ -154,7 +173,11 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     { perIpRateLimit: 100, perIpRateLimitWindow: Duration.minutes(3) },
     /perIpRateLimitWindow must be 1, 2, 5 or 10 minutes, the windows AWS WAF offers \(got 3 minutes\)/,
   ],
-  ['an unknown log level', { logLevel: 'verbose' }, /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(got "verbose"\)/],
+  [
+    'an unknown log level',
+    { logLevel: 'verbose' },
+    /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(got "verbose"\)/,
+  ],
   [
     'settings that overflow Lambda’s 4 KB of environment variables',
     { serverAttributes: { note: 'x'.repeat(4_000) } },

@@ -3,7 +3,7 @@
  * answering requests wrongly.
  */
 import { describe, expect, test } from '@jest/globals';
-import { INSTANCE_ID, baseEnv, loadHandler } from '../support/handler.ts';
+import { baseEnv, INSTANCE_ID, loadHandler } from '../support/handler.ts';
 
 const STAND_IN = 'http://127.0.0.1:9';
 
@@ -18,16 +18,48 @@ describe('refuses to start', () => {
       /CONNECT_INSTANCE_ID must be the Amazon Connect instance ID, not an ARN/,
     ],
     ['with a malformed flow id', { CONNECT_CONTACT_FLOW_ID: 'flow id' }, /CONNECT_CONTACT_FLOW_ID must be/],
-    ['with a malformed extra flow', { CONNECT_ALLOWED_CONTACT_FLOW_IDS: 'ok-1,not ok' }, /CONNECT_ALLOWED_CONTACT_FLOW_IDS/],
-    ['with an origin that has a path', { ALLOWED_ORIGINS: 'https://example.com/chat' }, /ALLOWED_ORIGINS has "https:\/\/example.com\/chat"/],
+    [
+      'with a malformed extra flow',
+      { CONNECT_ALLOWED_CONTACT_FLOW_IDS: 'ok-1,not ok' },
+      /CONNECT_ALLOWED_CONTACT_FLOW_IDS/,
+    ],
+    [
+      'with an origin that has a path',
+      { ALLOWED_ORIGINS: 'https://example.com/chat' },
+      /ALLOWED_ORIGINS has "https:\/\/example.com\/chat"/,
+    ],
     ['with * among origins', { ALLOWED_ORIGINS: '*,https://example.com' }, /ALLOWED_ORIGINS must be "\*" alone/],
-    ['with a flag that is not true or false', { ALLOW_PERSISTENT_CHAT: 'yes' }, /ALLOW_PERSISTENT_CHAT must be "true" or "false"/],
-    ['with a duration cap below 60', { MAX_CHAT_DURATION_MINUTES: '59' }, /MAX_CHAT_DURATION_MINUTES must be a whole number from 60 to 10080/],
+    [
+      'with a flag that is not true or false',
+      { ALLOW_PERSISTENT_CHAT: 'yes' },
+      /ALLOW_PERSISTENT_CHAT must be "true" or "false"/,
+    ],
+    [
+      'with a duration cap below 60',
+      { MAX_CHAT_DURATION_MINUTES: '59' },
+      /MAX_CHAT_DURATION_MINUTES must be a whole number from 60 to 10080/,
+    ],
     ['with a non-numeric duration cap', { MAX_CHAT_DURATION_MINUTES: '2h' }, /MAX_CHAT_DURATION_MINUTES/],
-    ['with server attributes that are not JSON', { SERVER_ATTRIBUTES: '{channel:web}' }, /SERVER_ATTRIBUTES must be a JSON object/],
-    ['with a non-string server attribute', { SERVER_ATTRIBUTES: '{"tier":1}' }, /SERVER_ATTRIBUTES has a non-string value for "tier"/],
-    ['with a bad attribute key', { ALLOWED_ATTRIBUTE_KEYS: 'topic,my key' }, /ALLOWED_ATTRIBUTE_KEYS has the key "my key"/],
-    ['with a retry budget past API Gateway’s limit', { CONNECT_RETRY_BUDGET_MS: '60000' }, /CONNECT_RETRY_BUDGET_MS must be a whole number from 1000 to 29000/],
+    [
+      'with server attributes that are not JSON',
+      { SERVER_ATTRIBUTES: '{channel:web}' },
+      /SERVER_ATTRIBUTES must be a JSON object/,
+    ],
+    [
+      'with a non-string server attribute',
+      { SERVER_ATTRIBUTES: '{"tier":1}' },
+      /SERVER_ATTRIBUTES has a non-string value for "tier"/,
+    ],
+    [
+      'with a bad attribute key',
+      { ALLOWED_ATTRIBUTE_KEYS: 'topic,my key' },
+      /ALLOWED_ATTRIBUTE_KEYS has the key "my key"/,
+    ],
+    [
+      'with a retry budget past API Gateway’s limit',
+      { CONNECT_RETRY_BUDGET_MS: '60000' },
+      /CONNECT_RETRY_BUDGET_MS must be a whole number from 1000 to 29000/,
+    ],
     ['with a body limit below 1 KiB', { MAX_BODY_BYTES: '10' }, /MAX_BODY_BYTES/],
   ])('%s', async (_name, change, message) => {
     // Arrange

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectError, expectStarted } from '../support/expectations.ts';
-import { ORIGIN, baseEnv, chatBody, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+import { baseEnv, chatBody, chatEvent, invoke, loadHandler, ORIGIN } from '../support/handler.ts';
 
 let standIn: ConnectStandIn;
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectRejected, expectStarted, lastForwarded } from '../support/expectations.ts';
-import { type Handler, baseEnv, chatBody, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+import { baseEnv, chatBody, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
 
 let standIn: ConnectStandIn;
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectError, expectRejected, expectStarted } from '../support/expectations.ts';
-import { type Handler, baseEnv, chatBody, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+import { baseEnv, chatBody, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
 
 const MAX_BODY_BYTES = 2_048;
 
@@ -78,7 +78,11 @@ describe('refuses what is not a JSON object, naming the body', () => {
   });
 
   test('base64 that is not UTF-8', async () => {
-    const event = { ...chatEvent({ body: json }), body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'), isBase64Encoded: true };
+    const event = {
+      ...chatEvent({ body: json }),
+      body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'),
+      isBase64Encoded: true,
+    };
     const answer = await invoke(handler, event);
     expectRejected(answer, 'body', standIn, 0);
   });

@@ -6,15 +6,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectRejected, expectStarted, lastForwarded } from '../support/expectations.ts';
 import {
-  FLOW_ID,
-  type Handler,
-  INSTANCE_ID,
-  OTHER_FLOW_ID,
   baseEnv,
   chatBody,
   chatEvent,
+  FLOW_ID,
+  type Handler,
+  INSTANCE_ID,
   invoke,
   loadHandler,
+  OTHER_FLOW_ID,
 } from '../support/handler.ts';
 
 const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
@@ -196,7 +196,11 @@ describe('PersistentChat', () => {
   test.each([
     ['no SourceContactId', { RehydrationType: 'FROM_SEGMENT' }, 'PersistentChat.SourceContactId'],
     ['no RehydrationType', { SourceContactId: 'c-1' }, 'PersistentChat.RehydrationType'],
-    ['an unknown RehydrationType', { RehydrationType: 'ALL', SourceContactId: 'c-1' }, 'PersistentChat.RehydrationType'],
+    [
+      'an unknown RehydrationType',
+      { RehydrationType: 'ALL', SourceContactId: 'c-1' },
+      'PersistentChat.RehydrationType',
+    ],
   ])('rejects %s', async (_name, PersistentChat, field) => {
     const answer = await send({ PersistentChat });
     expectRejected(answer, field, standIn);
@@ -247,7 +251,11 @@ describe('SegmentAttributes', () => {
   });
 
   test.each([
-    ['a ValueString over 1,024 characters', { tier: { ValueString: 'x'.repeat(1_025) } }, 'SegmentAttributes.tier.ValueString'],
+    [
+      'a ValueString over 1,024 characters',
+      { tier: { ValueString: 'x'.repeat(1_025) } },
+      'SegmentAttributes.tier.ValueString',
+    ],
     ['both value kinds', { tier: { ValueString: 'a', ValueInteger: 1 } }, 'SegmentAttributes.tier'],
     ['no value', { tier: {} }, 'SegmentAttributes.tier'],
     ['a key over 128 characters', { ['k'.repeat(129)]: { ValueString: 'a' } }, `SegmentAttributes.${'k'.repeat(129)}`],
@@ -370,7 +378,11 @@ describe('unknown and reserved fields', () => {
   test.each([
     ['constructor', '{"ParticipantDetails":{"DisplayName":"Ada"},"constructor":"x"}', 'constructor'],
     ['__proto__', '{"ParticipantDetails":{"DisplayName":"Ada"},"__proto__":{"polluted":true}}', '__proto__'],
-    ['a nested __proto__', '{"ParticipantDetails":{"DisplayName":"Ada"},"Attributes":{"__proto__":"x"}}', 'Attributes.__proto__'],
+    [
+      'a nested __proto__',
+      '{"ParticipantDetails":{"DisplayName":"Ada"},"Attributes":{"__proto__":"x"}}',
+      'Attributes.__proto__',
+    ],
   ])('rejects %s', async (_name, body, field) => {
     const answer = await sendRaw(body);
     expectRejected(answer, field, standIn);
@@ -384,7 +396,12 @@ describe('unknown and reserved fields', () => {
       InitialMessage: { ContentType: 'text/html', Content: 'x' },
       Extra: true,
     });
-    for (const field of ['ParticipantDetails.DisplayName', 'ChatDurationInMinutes', 'InitialMessage.ContentType', 'Extra']) {
+    for (const field of [
+      'ParticipantDetails.DisplayName',
+      'ChatDurationInMinutes',
+      'InitialMessage.ContentType',
+      'Extra',
+    ]) {
       expectRejected(answer, field, standIn);
     }
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { captureOutput } from '../support/captured-output.ts';
-import { type Handler, baseEnv, chatBody, chatEvent, invoke, lambdaContext } from '../support/handler.ts';
+import { baseEnv, chatBody, chatEvent, type Handler, invoke, lambdaContext } from '../support/handler.ts';
 
 const INTERNAL_DETAIL = 'SENTINEL-INTERNAL-DETAIL-3c1e';
 let handler: Handler;

@@ -20,10 +20,25 @@ const MESSAGE_LIMITS: Record<string, number> = {
   [INTERACTIVE_RESPONSE]: 12_288,
 };
 const KNOWN_FIELDS = new Set([
-  'InstanceId', 'ConnectInstanceId', 'ContactFlowId', 'Username', 'ParticipantDetails', 'Attributes',
-  'InitialMessage', 'ChatDurationInMinutes', 'SupportedMessagingContentTypes', 'PersistentChat',
-  'RelatedContactId', 'CustomerId', 'SegmentAttributes', 'ParticipantConfiguration',
-  'DisconnectOnCustomerExit', 'ClientToken', '__proto__', 'constructor', 'prototype',
+  'InstanceId',
+  'ConnectInstanceId',
+  'ContactFlowId',
+  'Username',
+  'ParticipantDetails',
+  'Attributes',
+  'InitialMessage',
+  'ChatDurationInMinutes',
+  'SupportedMessagingContentTypes',
+  'PersistentChat',
+  'RelatedContactId',
+  'CustomerId',
+  'SegmentAttributes',
+  'ParticipantConfiguration',
+  'DisconnectOnCustomerExit',
+  'ClientToken',
+  '__proto__',
+  'constructor',
+  'prototype',
 ]);
 
 const CONTROL = /\p{Cc}/u;
@@ -59,9 +74,7 @@ export function validBody(): fc.Arbitrary<Record<string, unknown>> {
         Content: wellFormed({ minLength: 1, maxLength: 200 }).filter((content) => content.trim() !== ''),
       }),
       ChatDurationInMinutes: fc.integer({ min: 60, max: 10_080 }),
-      SupportedMessagingContentTypes: fc
-        .subarray(OPTIONAL_CONTENT_TYPES)
-        .map((types) => ['text/plain', ...types]),
+      SupportedMessagingContentTypes: fc.subarray(OPTIONAL_CONTENT_TYPES).map((types) => ['text/plain', ...types]),
       CustomerId: wellFormed({ minLength: 1, maxLength: 128 }).filter((id) => codePoints(id) <= 128),
       ClientToken: fc.uuid(),
       DisconnectOnCustomerExit: fc.constant(['AGENT']),
@@ -108,50 +121,80 @@ export function mutations(): fc.Arbitrary<Mutation> {
   const otherId = fc.uuid().filter((id) => id !== FLOW_ID && id !== OTHER_FLOW_ID && id !== INSTANCE_ID);
 
   return fc.oneof(
-    badName.map((value) => set('bad display name', 'ParticipantDetails.DisplayName', (b) => {
-      b.ParticipantDetails = { DisplayName: value };
-    })),
-    fc.constantFrom([], 'Ada', null, 7).map((value) => set('ParticipantDetails not an object', 'ParticipantDetails', (b) => {
-      b.ParticipantDetails = value;
-    })),
-    unknownKey.map((key) => set('unknown field', key, (b) => {
-      b[key] = 'x';
-    })),
-    badDuration.map((value) => set('bad duration', 'ChatDurationInMinutes', (b) => {
-      b.ChatDurationInMinutes = value;
-    })),
-    foreignAttributeKey.map((key) => set('attribute key not allowed', `Attributes.${key}`, (b) => {
-      b.Attributes = { [key]: 'x' };
-    })),
-    longMessage.map(([type, extra]) => set('message too long', 'InitialMessage.Content', (b) => {
-      b.InitialMessage = { ContentType: type, Content: 'x'.repeat((MESSAGE_LIMITS[type] ?? 0) + extra) };
-    })),
+    badName.map((value) =>
+      set('bad display name', 'ParticipantDetails.DisplayName', (b) => {
+        b.ParticipantDetails = { DisplayName: value };
+      }),
+    ),
+    fc.constantFrom([], 'Ada', null, 7).map((value) =>
+      set('ParticipantDetails not an object', 'ParticipantDetails', (b) => {
+        b.ParticipantDetails = value;
+      }),
+    ),
+    unknownKey.map((key) =>
+      set('unknown field', key, (b) => {
+        b[key] = 'x';
+      }),
+    ),
+    badDuration.map((value) =>
+      set('bad duration', 'ChatDurationInMinutes', (b) => {
+        b.ChatDurationInMinutes = value;
+      }),
+    ),
+    foreignAttributeKey.map((key) =>
+      set('attribute key not allowed', `Attributes.${key}`, (b) => {
+        b.Attributes = { [key]: 'x' };
+      }),
+    ),
+    longMessage.map(([type, extra]) =>
+      set('message too long', 'InitialMessage.Content', (b) => {
+        b.InitialMessage = { ContentType: type, Content: 'x'.repeat((MESSAGE_LIMITS[type] ?? 0) + extra) };
+      }),
+    ),
     fc.subarray(OPTIONAL_CONTENT_TYPES, { minLength: 1 }).map((types) =>
       set('content types without text/plain', 'SupportedMessagingContentTypes', (b) => {
         b.SupportedMessagingContentTypes = types;
       }),
     ),
-    otherId.map((id) => set('flow not allowed', 'ContactFlowId', (b) => {
-      b.ContactFlowId = id;
-    })),
-    otherId.map((id) => set('another instance', 'InstanceId', (b) => {
-      b.InstanceId = id;
-    })),
-    fc.array(fc.string(), { maxLength: 3 })
+    otherId.map((id) =>
+      set('flow not allowed', 'ContactFlowId', (b) => {
+        b.ContactFlowId = id;
+      }),
+    ),
+    otherId.map((id) =>
+      set('another instance', 'InstanceId', (b) => {
+        b.InstanceId = id;
+      }),
+    ),
+    fc
+      .array(fc.string(), { maxLength: 3 })
       .filter((list) => JSON.stringify(list) !== '["AGENT"]')
-      .map((list) => set('bad DisconnectOnCustomerExit', 'DisconnectOnCustomerExit', (b) => {
-        b.DisconnectOnCustomerExit = list;
-      })),
-    fc.string({ minLength: 501, maxLength: 600 }).map((token) => set('token too long', 'ClientToken', (b) => {
-      b.ClientToken = token;
-    })),
-    fc.constant(set('persistent and related together', 'PersistentChat', (b) => {
-      b.PersistentChat = { RehydrationType: 'FROM_SEGMENT', SourceContactId: 'c-1' };
-      b.RelatedContactId = 'c-2';
-    })),
-    fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) => set('reserved key', key, (b) => {
-      Object.defineProperty(b, key, { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
-    })),
+      .map((list) =>
+        set('bad DisconnectOnCustomerExit', 'DisconnectOnCustomerExit', (b) => {
+          b.DisconnectOnCustomerExit = list;
+        }),
+      ),
+    fc.string({ minLength: 501, maxLength: 600 }).map((token) =>
+      set('token too long', 'ClientToken', (b) => {
+        b.ClientToken = token;
+      }),
+    ),
+    fc.constant(
+      set('persistent and related together', 'PersistentChat', (b) => {
+        b.PersistentChat = { RehydrationType: 'FROM_SEGMENT', SourceContactId: 'c-1' };
+        b.RelatedContactId = 'c-2';
+      }),
+    ),
+    fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) =>
+      set('reserved key', key, (b) => {
+        Object.defineProperty(b, key, {
+          value: { polluted: true },
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      }),
+    ),
   );
 }
 
@@ -161,8 +204,16 @@ const headerName = fc.oneof(
 );
 const headerValue = fc.oneof(
   fc.constantFrom(
-    'application/json', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'gzip', 'amz-1.0',
-    'identity', ORIGIN, 'null', 'https://evil.example', '',
+    'application/json',
+    'text/plain;charset=UTF-8',
+    'application/x-www-form-urlencoded',
+    'gzip',
+    'amz-1.0',
+    'identity',
+    ORIGIN,
+    'null',
+    'https://evil.example',
+    '',
   ),
   fc.string({ maxLength: 600 }),
   text({ maxLength: 40 }),

@@ -8,23 +8,23 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import {
+  baseEnv,
   FLOW_ID,
   type Handler,
   INSTANCE_ID,
-  ORIGIN,
-  OTHER_FLOW_ID,
-  baseEnv,
   lambdaContext,
   loadHandler,
+  ORIGIN,
+  OTHER_FLOW_ID,
 } from '../support/handler.ts';
 import {
   ALLOWED_ATTRIBUTE_KEYS,
-  type Mutation,
   expectContractShape,
   hostileRequest,
+  type Mutation,
   mutations,
   validBody,
 } from './arbitraries.ts';
@@ -79,7 +79,10 @@ describe('whatever arrives', () => {
     await fc.assert(
       fc.asyncProperty(hostileRequest(), async (request) => {
         // Arrange
-        const event = toApiGatewayProxyEvent(request, { resource: '/chat', binaryMediaTypes: request.binaryMediaTypes });
+        const event = toApiGatewayProxyEvent(request, {
+          resource: '/chat',
+          binaryMediaTypes: request.binaryMediaTypes,
+        });
         // Act
         const { result, calls } = await answer(event);
         // Assert
@@ -145,7 +148,12 @@ describe('a valid request', () => {
     await fc.assert(
       fc.asyncProperty(validBody(), async (body) => {
         const event = toApiGatewayProxyEvent(
-          { method: 'POST', url: '/prod/chat', headers: { 'content-type': 'text/plain', origin: ORIGIN }, body: JSON.stringify(body) },
+          {
+            method: 'POST',
+            url: '/prod/chat',
+            headers: { 'content-type': 'text/plain', origin: ORIGIN },
+            body: JSON.stringify(body),
+          },
           { resource: '/chat' },
         );
         const { result, calls, body: json } = await answer(event);
@@ -158,7 +166,12 @@ describe('a valid request', () => {
         expect(forwarded.ParticipantDetails).toEqual({
           DisplayName: (body.ParticipantDetails as { DisplayName: string }).DisplayName.trim(),
         });
-        for (const field of ['InitialMessage', 'ChatDurationInMinutes', 'SupportedMessagingContentTypes', 'CustomerId']) {
+        for (const field of [
+          'InitialMessage',
+          'ChatDurationInMinutes',
+          'SupportedMessagingContentTypes',
+          'CustomerId',
+        ]) {
           expect(forwarded[field]).toEqual(body[field]);
         }
       }),

@@ -8,8 +8,12 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { type ConnectStandIn, type ScriptedOutcome, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
-import { type Handler, baseEnv, chatBody, chatEvent, lambdaContext, loadHandler } from '../support/handler.ts';
+import {
+  type ConnectStandIn,
+  type ScriptedOutcome,
+  startConnectStandIn,
+} from '../../local/connect-stand-in/connect-stand-in.ts';
+import { baseEnv, chatBody, chatEvent, type Handler, lambdaContext, loadHandler } from '../support/handler.ts';
 import { expectContractShape } from './arbitraries.ts';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 12);
@@ -65,47 +69,53 @@ const scenario = fc.oneof(
   fc.tuple(fault, fc.integer({ min: 5, max: 40 })).map(([one, count]) => Array.from({ length: count }, () => one)),
 );
 
-test('every request is answered with the contract inside its deadline, and never starts two chats', async () => {
-  let faultsInjected = 0;
-  let requests = 0;
-  const statuses: Record<number, number> = {};
-  await fc.assert(
-    fc.asyncProperty(scenario, fc.integer({ min: 1, max: 4 }), async (outcomes, concurrency) => {
-      // Arrange
-      standIn.reset();
-      standIn.script(...outcomes);
-      faultsInjected += outcomes.length;
-      // Act
-      const answers = await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          const context = lambdaContext(FUNCTION_TIMEOUT_MS);
-          const started = Date.now();
-          const result = await handler(chatEvent({ body: chatBody() }), context);
-          return { result, elapsedMs: Date.now() - started, remainingMs: context.getRemainingTimeInMillis() };
-        }),
+test(
+  'every request is answered with the contract inside its deadline, and never starts two chats',
+  async () => {
+    let faultsInjected = 0;
+    let requests = 0;
+    const statuses: Record<number, number> = {};
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.integer({ min: 1, max: 4 }), async (outcomes, concurrency) => {
+        // Arrange
+        standIn.reset();
+        standIn.script(...outcomes);
+        faultsInjected += outcomes.length;
+        // Act
+        const answers = await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            const context = lambdaContext(FUNCTION_TIMEOUT_MS);
+            const started = Date.now();
+            const result = await handler(chatEvent({ body: chatBody() }), context);
+            return { result, elapsedMs: Date.now() - started, remainingMs: context.getRemainingTimeInMillis() };
+          }),
+        );
+        // Assert
+        requests += answers.length;
+        for (const { result, elapsedMs, remainingMs } of answers) {
+          statuses[result.statusCode] = (statuses[result.statusCode] ?? 0) + 1;
+          expectContractShape(result);
+          expect(STATUSES_FOR_FAULTS.has(result.statusCode)).toBe(true);
+          expect(elapsedMs).toBeLessThanOrEqual(BUDGET_MS + SCHEDULING_SLACK_MS);
+          expect(remainingMs).toBeGreaterThan(0);
+        }
+        // Each request made its own ClientToken and kept it: as many tokens as requests that called.
+        const tokens = new Set(standIn.startChatCalls().map((call) => call.body?.ClientToken));
+        expect(tokens.size).toBeLessThanOrEqual(concurrency);
+        // No token started more than one chat, so no request did.
+        expect(standIn.activeChats()).toBeLessThanOrEqual(tokens.size);
+        const started = answers.filter(({ result }) => result.statusCode === 200);
+        const contactIds = new Set(started.map(({ result }) => JSON.parse(result.body).data.startChatResult.ContactId));
+        expect(contactIds.size).toBe(started.length);
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+    expect(faultsInjected).toBeGreaterThan(0);
+    if (process.env.FAULT_RUNS !== undefined) {
+      console.log(
+        `injected faults: ${RUNS} scenarios, ${faultsInjected} faults, ${requests} requests, statuses ${JSON.stringify(statuses)}`,
       );
-      // Assert
-      requests += answers.length;
-      for (const { result, elapsedMs, remainingMs } of answers) {
-        statuses[result.statusCode] = (statuses[result.statusCode] ?? 0) + 1;
-        expectContractShape(result);
-        expect(STATUSES_FOR_FAULTS.has(result.statusCode)).toBe(true);
-        expect(elapsedMs).toBeLessThanOrEqual(BUDGET_MS + SCHEDULING_SLACK_MS);
-        expect(remainingMs).toBeGreaterThan(0);
-      }
-      // Each request made its own ClientToken and kept it: as many tokens as requests that called.
-      const tokens = new Set(standIn.startChatCalls().map((call) => call.body?.ClientToken));
-      expect(tokens.size).toBeLessThanOrEqual(concurrency);
-      // No token started more than one chat, so no request did.
-      expect(standIn.activeChats()).toBeLessThanOrEqual(tokens.size);
-      const started = answers.filter(({ result }) => result.statusCode === 200);
-      const contactIds = new Set(started.map(({ result }) => JSON.parse(result.body).data.startChatResult.ContactId));
-      expect(contactIds.size).toBe(started.length);
-    }),
-    { numRuns: RUNS, endOnFailure: true },
-  );
-  expect(faultsInjected).toBeGreaterThan(0);
-  if (process.env.FAULT_RUNS !== undefined) {
-    console.log(`injected faults: ${RUNS} scenarios, ${faultsInjected} faults, ${requests} requests, statuses ${JSON.stringify(statuses)}`);
-  }
-}, 10_000 + RUNS * 3_000);
+    }
+  },
+  10_000 + RUNS * 3_000,
+);

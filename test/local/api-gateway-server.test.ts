@@ -4,12 +4,13 @@
  * configures them (preflight; gateway responses for unknown routes, throttling, bodies over 10 MB, the
  * integration timeout and a failed function).
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+
 import { createServer, request } from 'node:http';
+import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type ApiGatewayServer, type ProxyIntegration, startApiGatewayServer } from '../../local/api-gateway-server.ts';
-import { PortInUseError, closeServer, listen } from '../../local/listen.ts';
 import { GATEWAY_ERROR_RESPONSES } from '../../lib/gateway-error-responses.ts';
+import { type ApiGatewayServer, type ProxyIntegration, startApiGatewayServer } from '../../local/api-gateway-server.ts';
+import { closeServer, listen, PortInUseError } from '../../local/listen.ts';
 
 const ALLOWED = 'https://widget.example.com';
 const OTHER = 'https://evil.example.net';
@@ -21,14 +22,22 @@ const events: APIGatewayProxyEvent[] = [];
 let respond: ProxyIntegration;
 
 /** POSTs with headers sent exactly as listed (name, value, name, value...), repeats included. */
-function rawPost(url: string, headers: string[], body: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawPost(
+  url: string,
+  headers: string[],
+  body: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const framing = ['Host', new URL(url).host, 'Content-Length', String(Buffer.byteLength(body))];
     const outgoing = request(url, { method: 'POST', headers: [...framing, ...headers] }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: incoming.statusCode ?? 0,
+          headers: incoming.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
     outgoing.on('error', reject);
@@ -83,12 +92,11 @@ test('POST /prod/chat reaches the function with the event API Gateway builds', a
   const startedAt = Date.now();
 
   // Act: a raw request, so that the repeated header arrives as two header lines.
-  const response = await rawPost(`${base}/prod/chat?lang=en&lang=fr`, [
-    'Content-Type', 'text/plain;charset=UTF-8',
-    'Origin', ALLOWED,
-    'X-Custom', 'one',
-    'X-Custom', 'two',
-  ], body);
+  const response = await rawPost(
+    `${base}/prod/chat?lang=en&lang=fr`,
+    ['Content-Type', 'text/plain;charset=UTF-8', 'Origin', ALLOWED, 'X-Custom', 'one', 'X-Custom', 'two'],
+    body,
+  );
 
   // Assert
   expect(response.status).toBe(200);
@@ -134,18 +142,21 @@ test.each([
   ['a path outside any stage', 'GET', '/'],
   ['a method the route does not have', 'GET', '/prod/chat'],
   ['PUT on the route', 'PUT', '/prod/chat'],
-])('%s gets the construct\'s "no route" gateway response (404 NOT_FOUND), with CORS headers', async (_, method, path) => {
-  // Act
-  const response = await fetch(`${base}${path}`, { method, headers: { Origin: ALLOWED } });
+])(
+  '%s gets the construct\'s "no route" gateway response (404 NOT_FOUND), with CORS headers',
+  async (_, method, path) => {
+    // Act
+    const response = await fetch(`${base}${path}`, { method, headers: { Origin: ALLOWED } });
 
-  // Assert
-  await expectGatewayResponse(response, 'MISSING_AUTHENTICATION_TOKEN');
-  expect(response.status).toBe(404);
-  expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-  expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
-  expect(response.headers.get('vary')).toBe('Origin');
-  expect(events).toHaveLength(0);
-});
+    // Assert
+    await expectGatewayResponse(response, 'MISSING_AUTHENTICATION_TOKEN');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(response.headers.get('vary')).toBe('Origin');
+    expect(events).toHaveLength(0);
+  },
+);
 
 test('a gateway response to another origin names only the allowed origin, as the deployed one does', async () => {
   // Act
@@ -162,7 +173,10 @@ test('with no origin allowed there is no preflight route and no CORS header on g
 
   try {
     // Act
-    const response = await fetch(closed.url, { method: 'OPTIONS', headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'POST' } });
+    const response = await fetch(closed.url, {
+      method: 'OPTIONS',
+      headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'POST' },
+    });
 
     // Assert
     await expectGatewayResponse(response, 'MISSING_AUTHENTICATION_TOKEN');
@@ -176,14 +190,20 @@ test('the preflight of an allowed origin allows POST with the widget headers, wi
   // Act
   const response = await fetch(`${base}/prod/chat`, {
     method: 'OPTIONS',
-    headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    headers: {
+      Origin: ALLOWED,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    },
   });
 
   // Assert
   expect(response.status).toBe(204);
   expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
   expect(response.headers.get('access-control-allow-methods')).toBe('OPTIONS,POST');
-  expect(response.headers.get('access-control-allow-headers')).toBe('Content-Type,Idempotency-Key,X-Requested-With,Authorization');
+  expect(response.headers.get('access-control-allow-headers')).toBe(
+    'Content-Type,Idempotency-Key,X-Requested-With,Authorization',
+  );
   expect(response.headers.get('access-control-max-age')).toBe('600');
   expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
   expect(response.headers.get('vary')).toBe('Origin');
@@ -206,7 +226,11 @@ test('the preflight of a disallowed origin does not allow it', async () => {
 
 test('a body over 10 MB gets 413 PAYLOAD_TOO_LARGE and never reaches the function; 10 MB does', async () => {
   // Act
-  const over = await fetch(`${base}/prod/chat`, { method: 'POST', headers: { Origin: ALLOWED }, body: Buffer.alloc(TEN_MIB + 1, 0x20) });
+  const over = await fetch(`${base}/prod/chat`, {
+    method: 'POST',
+    headers: { Origin: ALLOWED },
+    body: Buffer.alloc(TEN_MIB + 1, 0x20),
+  });
   const limit = await fetch(`${base}/prod/chat`, { method: 'POST', body: Buffer.alloc(TEN_MIB, 0x20) });
 
   // Assert
@@ -243,7 +267,10 @@ test.each([
   ['throws', async (): Promise<APIGatewayProxyResult> => Promise.reject(new Error('boom'))],
   ['returns no status code', async () => ({ body: 'x' }) as unknown as APIGatewayProxyResult],
   ['returns a non-string body', async () => ({ statusCode: 200, body: { a: 1 } }) as unknown as APIGatewayProxyResult],
-  ['returns a header no HTTP response can carry', async () => ({ statusCode: 200, headers: { 'X-Bad': 'a\r\nb' }, body: '' })],
+  [
+    'returns a header no HTTP response can carry',
+    async () => ({ statusCode: 200, headers: { 'X-Bad': 'a\r\nb' }, body: '' }),
+  ],
 ])('a function that %s gets 502 INTERNAL_ERROR, with CORS headers', async (_, integration) => {
   // Arrange
   respond = integration;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID, readSettings } from '../../local/settings.ts';
+import { readSettings, STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID } from '../../local/settings.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DISALLOWED = 'https://not-allowed.example.com';
@@ -30,7 +30,11 @@ async function json(response: Response | Promise<Response>): Promise<any> {
 }
 
 function post(body: unknown, headers: Record<string, string> = {}, url = api.apiUrl): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 test('by default chats go to the stand-in, and the demo page origins are the allowed ones', () => {
@@ -59,7 +63,11 @@ test('POST from an allowed origin answers 200 with the success envelope and the 
   expect(body).toEqual({
     success: true,
     data: {
-      startChatResult: { ContactId: expect.stringMatching(UUID), ParticipantId: expect.stringMatching(UUID), ParticipantToken: expect.any(String) },
+      startChatResult: {
+        ContactId: expect.stringMatching(UUID),
+        ParticipantId: expect.stringMatching(UUID),
+        ParticipantToken: expect.any(String),
+      },
       featurePermissions: { MESSAGING_MARKDOWN: true, ATTACHMENTS: false },
     },
   });
@@ -82,14 +90,20 @@ test('the preflight from an allowed origin allows the POST a widget sends', asyn
   // Act
   const response = await fetch(api.apiUrl, {
     method: 'OPTIONS',
-    headers: { Origin: demoOrigin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
+    headers: {
+      Origin: demoOrigin,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type,idempotency-key',
+    },
   });
 
   // Assert
   expect(response.status).toBe(204);
   expect(response.headers.get('access-control-allow-origin')).toBe(demoOrigin);
   expect(response.headers.get('access-control-allow-methods')?.split(',')).toContain('POST');
-  expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual(expect.arrayContaining(['Content-Type', 'Idempotency-Key']));
+  expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual(
+    expect.arrayContaining(['Content-Type', 'Idempotency-Key']),
+  );
   expect(response.headers.get('access-control-max-age')).toBe('600');
   expect(response.headers.get('vary')).toBe('Origin');
   expect(api.standIn!.startChatCalls()).toHaveLength(0);
@@ -110,7 +124,11 @@ test('a disallowed origin gets 403 ORIGIN_NOT_ALLOWED without CORS permission, a
   expect(response.status).toBe(403);
   expect(body).toEqual({
     success: false,
-    error: { code: 'ORIGIN_NOT_ALLOWED', message: expect.any(String), requestId: response.headers.get('x-amzn-requestid') },
+    error: {
+      code: 'ORIGIN_NOT_ALLOWED',
+      message: expect.any(String),
+      requestId: response.headers.get('x-amzn-requestid'),
+    },
   });
   expect(response.headers.get('access-control-allow-origin')).toBeNull();
   expect(api.standIn!.startChatCalls()).toHaveLength(0);

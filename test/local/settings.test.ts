@@ -3,12 +3,7 @@
  * the environment or a config file, and the real Amazon Connect only when asked for explicitly.
  */
 import { describe, expect, test } from '@jest/globals';
-import {
-  STAND_IN_CONTACT_FLOW_ID,
-  STAND_IN_INSTANCE_ID,
-  SettingsError,
-  readSettings,
-} from '../../local/settings.ts';
+import { readSettings, SettingsError, STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID } from '../../local/settings.ts';
 
 const REAL_INSTANCE = '0a1b2c3d-1111-4222-8333-444455556666';
 const REAL_FLOW = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
@@ -127,9 +122,9 @@ describe('the handler variables', () => {
   });
 
   test('a missing config file is refused with its path', () => {
-    expect(settingsError(() => readSettings(['--config', 'missing.json'], {}, file('/project/c.json', {}))).message).toMatch(
-      /Cannot read the config file \/project\/missing\.json: ENOENT/,
-    );
+    expect(
+      settingsError(() => readSettings(['--config', 'missing.json'], {}, file('/project/c.json', {}))).message,
+    ).toMatch(/Cannot read the config file \/project\/missing\.json: ENOENT/);
   });
 
   test('an unknown flag is refused', () => {
@@ -138,7 +133,12 @@ describe('the handler variables', () => {
 });
 
 describe('the real Amazon Connect', () => {
-  const aws = { CONNECT_INSTANCE_ID: REAL_INSTANCE, CONNECT_CONTACT_FLOW_ID: REAL_FLOW, AWS_REGION: 'eu-west-2', ...CREDENTIALS };
+  const aws = {
+    CONNECT_INSTANCE_ID: REAL_INSTANCE,
+    CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+    AWS_REGION: 'eu-west-2',
+    ...CREDENTIALS,
+  };
 
   test('is used with CONNECT_TARGET=aws, the ids, a region and credentials', () => {
     // Act
@@ -146,7 +146,10 @@ describe('the real Amazon Connect', () => {
 
     // Assert
     expect(settings).toMatchObject({ connect: 'aws', region: 'eu-west-2' });
-    expect(settings.handlerEnv).toMatchObject({ CONNECT_INSTANCE_ID: REAL_INSTANCE, CONNECT_CONTACT_FLOW_ID: REAL_FLOW });
+    expect(settings.handlerEnv).toMatchObject({
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+    });
   });
 
   test('--connect=aws beats CONNECT_TARGET; AWS_PROFILE counts as credentials; CONNECT_REGION as the region', () => {

@@ -3,12 +3,13 @@
  * curl command's request starts a chat, that Ctrl-C stops it cleanly, and the messages for a busy port
  * and a bad setting.
  */
-import { afterEach, expect, test } from '@jest/globals';
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { closeServer, listen } from '../../local/listen.ts';
+import { afterEach, expect, test } from '@jest/globals';
 import { EXAMPLE_BODY } from '../../local/banner.ts';
+import { closeServer, listen } from '../../local/listen.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const running: ChildProcess[] = [];
@@ -33,7 +34,9 @@ function start(env: Record<string, string>, args: string[] = []): Started {
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -60,7 +63,11 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   const url = started.stdout().match(/API {8}POST (http:\/\/127\.0\.0\.1:\d+\/prod\/chat)/)?.[1];
 
   // Act: the request the printed curl command sends.
-  const response = await fetch(url!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: EXAMPLE_BODY });
+  const response = await fetch(url!, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: EXAMPLE_BODY,
+  });
   const body = (await response.json()) as { data: { startChatResult: { ContactId: string } } };
   started.child.kill('SIGINT');
   const code = await started.exited;
@@ -68,7 +75,9 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   // Assert
   expect(started.stdout()).toContain(`curl -i ${url} \\`);
   expect(started.stdout()).toContain(`-d '${EXAMPLE_BODY}'`);
-  expect(started.stdout()).toMatch(/Connect {4}built-in stand-in at http:\/\/127\.0\.0\.1:\d+ \(5 requests\/s, burst 8/);
+  expect(started.stdout()).toMatch(
+    /Connect {4}built-in stand-in at http:\/\/127\.0\.0\.1:\d+ \(5 requests\/s, burst 8/,
+  );
   expect(started.stdout()).toMatch(/Demo page {2}http:\/\/127\.0\.0\.1:\d+\//);
   expect(response.status).toBe(200);
   expect(body.data.startChatResult.ContactId).toMatch(/^[0-9a-f-]{36}$/);
@@ -106,10 +115,12 @@ test('the real Amazon Connect asked for without its settings: a message naming t
 
   // Assert
   expect(code).toBe(2);
-  expect(started.stderr()).toMatch(/^Cannot start: The real Amazon Connect needs CONNECT_INSTANCE_ID and CONNECT_CONTACT_FLOW_ID/);
+  expect(started.stderr()).toMatch(
+    /^Cannot start: The real Amazon Connect needs CONNECT_INSTANCE_ID and CONNECT_CONTACT_FLOW_ID/,
+  );
 });
 
-test('a setting the handler refuses stops the start with the handler\'s message', async () => {
+test("a setting the handler refuses stops the start with the handler's message", async () => {
   // Act
   const started = start({ PORT: '0', ALLOWED_ORIGINS: 'localhost:3001' });
   const code = await started.exited;

@@ -23,7 +23,14 @@ const events = JSON.parse(readFileSync(eventsFile, 'utf8')) as APIGatewayProxyEv
 const results: APIGatewayProxyResult[] = [];
 for (const [index, event] of events.entries()) {
   results.push(
-    await handler(event, lambdaContext({ endsAt: Date.now() + Number(timeout), awsRequestId: `bundled-${index}`, logStreamName: 'bundled' })),
+    await handler(
+      event,
+      lambdaContext({
+        endsAt: Date.now() + Number(timeout),
+        awsRequestId: `bundled-${index}`,
+        logStreamName: 'bundled',
+      }),
+    ),
   );
 }
 writeFileSync(resultsFile, JSON.stringify(results));

@@ -2,10 +2,10 @@
  * The exact requests that the widely used chat clients send, and what they read from the answer.
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
-import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectStarted, lastForwarded } from '../support/expectations.ts';
-import { FLOW_ID, type Handler, INSTANCE_ID, ORIGIN, baseEnv, invoke, loadHandler } from '../support/handler.ts';
+import { baseEnv, FLOW_ID, type Handler, INSTANCE_ID, invoke, loadHandler, ORIGIN } from '../support/handler.ts';
 
 let standIn: ConnectStandIn;
 let handler: Handler;
@@ -44,7 +44,10 @@ test('ChatInterface.initiateChat: fetch with no Content-Type (text/plain), Usern
     SupportedMessagingContentTypes: 'text/plain,text/markdown'.split(','),
     ChatDurationInMinutes: 60,
   });
-  const answer = await invoke(handler, request('/prod/chat', { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN }, body));
+  const answer = await invoke(
+    handler,
+    request('/prod/chat', { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN }, body),
+  );
   expectClientsCanRead(answer);
   expect(answer.headers['access-control-allow-origin']).toBe(ORIGIN);
   expect(lastForwarded(standIn)).toMatchObject({
@@ -62,7 +65,10 @@ test('the older ChatInterface: attributes as a JSON string', async () => {
     ParticipantDetails: { DisplayName: 'Ada' },
     Attributes: JSON.stringify({ customerName: 'Ada' }),
   });
-  const answer = await invoke(handler, request('/prod/chat', { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN }, body));
+  const answer = await invoke(
+    handler,
+    request('/prod/chat', { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN }, body),
+  );
   expectClientsCanRead(answer);
   expect(lastForwarded(standIn).Attributes).toEqual({ customerName: 'Ada' });
 });
@@ -85,15 +91,27 @@ test('the jQuery sample: form-encoded Content-Type with a JSON body', async () =
 });
 
 test('the Android sample: JSON posted to the stage root with a trailing slash', async () => {
-  const body = JSON.stringify({ InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID, ParticipantDetails: { DisplayName: 'Ada' } });
-  const event = request('/prod/', { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'okhttp/4.12.0' }, body);
+  const body = JSON.stringify({
+    InstanceId: INSTANCE_ID,
+    ContactFlowId: FLOW_ID,
+    ParticipantDetails: { DisplayName: 'Ada' },
+  });
+  const event = request(
+    '/prod/',
+    { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'okhttp/4.12.0' },
+    body,
+  );
   expect(event.resource).toBe('/');
   const answer = await invoke(handler, event);
   expectClientsCanRead(answer);
 });
 
 test('the iOS sample: ConnectInstanceId and Content-Encoding amz-1.0', async () => {
-  const body = JSON.stringify({ ConnectInstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID, ParticipantDetails: { DisplayName: 'Ada' } });
+  const body = JSON.stringify({
+    ConnectInstanceId: INSTANCE_ID,
+    ContactFlowId: FLOW_ID,
+    ParticipantDetails: { DisplayName: 'Ada' },
+  });
   const answer = await invoke(
     handler,
     request('/prod/chat', { 'Content-Type': 'application/json', 'Content-Encoding': 'amz-1.0' }, body),

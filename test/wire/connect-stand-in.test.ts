@@ -2,7 +2,7 @@
  * The Connect stand-in, called by the real AWS SDK over HTTP: it must behave as Amazon Connect's
  * StartChatContact does on the wire, since every other test and `npm start` rely on it.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+
 import {
   ConnectClient,
   InvalidParameterException,
@@ -12,7 +12,12 @@ import {
   StopContactCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-connect';
-import { type ConnectStandIn, type ConnectStandInOptions, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import {
+  type ConnectStandIn,
+  type ConnectStandInOptions,
+  startConnectStandIn,
+} from '../../local/connect-stand-in/connect-stand-in.ts';
 
 const INPUT = { InstanceId: 'instance-1', ContactFlowId: 'flow-1', ParticipantDetails: { DisplayName: 'Ada' } };
 
@@ -43,7 +48,9 @@ test('starts a chat and answers as Connect does', async () => {
 
 test('refuses what Connect requires but is missing, as InvalidParameterException', async () => {
   const { client } = await connect();
-  await expect(start(client, { ParticipantDetails: { DisplayName: '' } })).rejects.toBeInstanceOf(InvalidParameterException);
+  await expect(start(client, { ParticipantDetails: { DisplayName: '' } })).rejects.toBeInstanceOf(
+    InvalidParameterException,
+  );
 });
 
 test('answers ResourceNotFoundException for an unknown instance or flow when it knows which exist', async () => {
@@ -120,7 +127,10 @@ test('returns the same chat for the same ClientToken, without taking a second qu
 test('plays scripted outcomes one per call, then behaves normally', async () => {
   const { client, standIn } = await connect();
   standIn.script({ error: 'InternalServiceException' }, { reset: true });
-  await expect(start(client)).rejects.toMatchObject({ name: 'InternalServiceException', $metadata: { httpStatusCode: 500 } });
+  await expect(start(client)).rejects.toMatchObject({
+    name: 'InternalServiceException',
+    $metadata: { httpStatusCode: 500 },
+  });
   // A reset connection: the SDK gets no HTTP answer at all.
   const reset = (await start(client).catch((error: unknown) => error)) as { $metadata?: { httpStatusCode?: number } };
   expect(reset).toBeInstanceOf(Object);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { expectError, expectStarted } from '../support/expectations.ts';
-import { type Handler, baseEnv, chatBody, chatEvent, invoke, lambdaContext, loadHandler } from '../support/handler.ts';
+import { baseEnv, chatBody, chatEvent, type Handler, invoke, lambdaContext, loadHandler } from '../support/handler.ts';
 
 const BUDGET_MS = 1_500;
 const ATTEMPT_TIMEOUT_MS = 300;
@@ -54,13 +54,16 @@ describe('retried', () => {
     },
   );
 
-  test.each(['InternalServiceException', 'ServiceUnavailableException'])('a transient %s, then success', async (error) => {
-    standIn.script({ error });
-    const answer = await invoke(handler, chatEvent({ body: chatBody() }));
-    expectStarted(answer);
-    expect(standIn.startChatCalls()).toHaveLength(2);
-    expect(new Set(clientTokens()).size).toBe(1);
-  });
+  test.each(['InternalServiceException', 'ServiceUnavailableException'])(
+    'a transient %s, then success',
+    async (error) => {
+      standIn.script({ error });
+      const answer = await invoke(handler, chatEvent({ body: chatBody() }));
+      expectStarted(answer);
+      expect(standIn.startChatCalls()).toHaveLength(2);
+      expect(new Set(clientTokens()).size).toBe(1);
+    },
+  );
 
   test('a hung call: abandoned after the per-attempt timeout, retried with the same token', async () => {
     standIn.script({ hang: true });
