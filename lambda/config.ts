@@ -11,6 +11,8 @@ import {
   HANDLER_ENV,
   HANDLER_LIMITS,
   ID_PATTERN,
+  isMetricsNamespace,
+  METRICS,
   normalizeOrigin,
   type OptionalFieldSwitches,
 } from '../lib/handler-contract.ts';
@@ -50,6 +52,14 @@ export interface HandlerConfig extends OptionalFieldSwitches {
   readonly attachmentsEnabled: boolean;
   readonly maxBodyBytes: number;
   readonly retry: RetrySettings;
+  readonly metrics: MetricsSettings;
+}
+
+export interface MetricsSettings {
+  /** The CloudWatch namespace of the handler's metrics. */
+  readonly namespace: string;
+  /** False writes no metrics. */
+  readonly enabled: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -123,6 +133,17 @@ function allowedOrigins(env: Env): AllowedOrigins {
     origins.add(origin);
   }
   return origins;
+}
+
+function metrics(env: Env): MetricsSettings {
+  const namespace = optional(env, HANDLER_ENV.metricsNamespace) ?? METRICS.defaultNamespace;
+  if (!isMetricsNamespace(namespace)) {
+    throw new ConfigurationError(
+      HANDLER_ENV.metricsNamespace,
+      `must be a CloudWatch namespace: 1-255 letters, digits, spaces or ". - _ / # :", not starting with "AWS/" or ":" (got "${namespace}")`,
+    );
+  }
+  return { namespace, enabled: !flag(env, HANDLER_ENV.metricsDisabled) };
 }
 
 function serverAttributes(env: Env): Record<string, string> {
@@ -232,5 +253,6 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
       HANDLER_LIMITS.maxBodyBytes.max,
     ),
     retry,
+    metrics: metrics(env),
   };
 }

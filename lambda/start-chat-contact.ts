@@ -12,9 +12,11 @@ import { requestDeadline } from './deadline.ts';
 import { DeadlineExceededError } from './errors.ts';
 import { type FeaturePermissions, successResponse } from './http-response.ts';
 import { logger } from './logger.ts';
+import { ChatMetrics } from './metrics.ts';
 import { cors } from './middleware/cors.ts';
 import { errorResponse } from './middleware/error-response.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { requestMetrics } from './middleware/request-metrics.ts';
 import { readJsonObjectBody } from './request-body.ts';
 import { createRequestSchema } from './request-schema.ts';
 import { buildStartChatInput } from './start-chat-input.ts';
@@ -23,6 +25,7 @@ import { startChatWithRetry } from './start-chat-with-retry.ts';
 const config = loadConfig();
 const schema = createRequestSchema(config);
 const connect = createConnectClient(config.region);
+const metrics = new ChatMetrics(config.metrics);
 const featurePermissions: FeaturePermissions = { MESSAGING_MARKDOWN: true, ATTACHMENTS: config.attachmentsEnabled };
 
 /** Time kept back before the Lambda timeout for middy to answer if the handler has not. */
@@ -39,6 +42,7 @@ async function startChatContact(
     ...config.retry,
     deadline: requestDeadline(event, context, config.retry.budgetMs, Date.now()),
     signal,
+    onAttempt: () => metrics.addConnectAttempt(),
     onRetry: ({ attempt, delayMs, kind, errorName, httpStatus, requestId }) =>
       logger.debug('Connect attempt failed; retrying', {
         attempt,
@@ -65,6 +69,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({
 })
   .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
   .use(requestLog({ logger }))
+  .use(requestMetrics({ metrics, logger }))
   .use(cors({ allowedOrigins: config.allowedOrigins }))
   .use(errorResponse())
   .handler(startChatContact);

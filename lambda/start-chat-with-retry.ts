@@ -19,6 +19,8 @@ export interface RetryOptions extends Omit<RetrySettings, 'budgetMs'> {
   readonly deadline: number;
   /** Aborted when the invocation must stop (middy's early-timeout signal). */
   readonly signal?: AbortSignal | undefined;
+  /** Called as each StartChatContact call is made, for the metrics. */
+  readonly onAttempt?: (() => void) | undefined;
   /** Called after each failed attempt, for debug logging. Receives no request data. */
   readonly onRetry?: ((failure: ClassifiedConnectError & { attempt: number; delayMs: number }) => void) | undefined;
   readonly random?: () => number;
@@ -49,6 +51,7 @@ export async function startChatWithRetry(
     const attemptTimeout = AbortSignal.timeout(Math.max(1, attemptTimeoutMs));
     const abortSignal = options.signal ? AbortSignal.any([options.signal, attemptTimeout]) : attemptTimeout;
     try {
+      options.onAttempt?.();
       const output = await client.send(new StartChatContactCommand(input), { abortSignal });
       return { output, attempts: attempt, connectRequestId: output.$metadata.requestId };
     } catch (error) {

@@ -26,6 +26,10 @@ export const HANDLER_ENV = {
   attemptTimeoutMs: 'CONNECT_ATTEMPT_TIMEOUT_MS',
   retryBaseDelayMs: 'CONNECT_RETRY_BASE_DELAY_MS',
   maxAttempts: 'CONNECT_MAX_ATTEMPTS',
+  /** The CloudWatch namespace of the handler's metrics (the variable Powertools Metrics reads too). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** `true` writes no metrics (tests, local runs); the construct never sets it. */
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
 } as const;
 
 /** API Gateway REST APIs end every integration after 29 seconds. */
@@ -48,6 +52,37 @@ export const HANDLER_LIMITS = {
   retryBudgetMs: { min: 1_000, max: API_GATEWAY_TIMEOUT_MS },
   displayNameChars: 256,
 } as const;
+
+/**
+ * The handler's metrics, written once per request in Embedded Metric Format and read back by the
+ * construct's `metric...()` methods and alarms: one copy of the names, so the two cannot drift apart.
+ * Every metric has one dimension, the function's name, so two deployments in one account stay apart.
+ */
+export const METRICS = {
+  defaultNamespace: 'StartChatContactApi',
+  dimension: 'FunctionName',
+  /** Written as 0 or 1 on every request: the Average is a rate, the Sum a count, the SampleCount the requests. */
+  outcomes: {
+    started: 'ChatsStarted',
+    rejected: 'Rejected',
+    throttled: 'Throttled',
+    capacityExceeded: 'CapacityExceeded',
+    upstreamErrors: 'UpstreamErrors',
+    internalErrors: 'InternalErrors',
+  },
+  /** StartChatContact calls made for one request; written only on requests that called Connect. */
+  connectAttempts: 'ConnectAttempts',
+  /** From the invocation's start to the started chat, retries included; written only for started chats. */
+  timeToChat: 'TimeToChat',
+} as const;
+
+/**
+ * A CloudWatch namespace: 1-255 of letters, digits and `. - _ / # :` or spaces, not only spaces, not
+ * starting with `:` or the reserved `AWS/`.
+ */
+export function isMetricsNamespace(namespace: string): boolean {
+  return /^[A-Za-z0-9.\-_/#: ]{1,255}$/.test(namespace) && namespace.trim() !== '' && !/^(:|AWS\/)/.test(namespace);
+}
 
 /** The optional request fields a deployer may accept; each is refused unless enabled. */
 export interface OptionalFieldSwitches {

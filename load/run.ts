@@ -159,7 +159,7 @@ const api = await startLocalApi(settings, {
   maxConcurrency: CONCURRENCY,
   warmContainers: CONCURRENCY,
   // A log line per request would bury the report; errors still show.
-  functionEnv: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  functionEnv: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
 });
 let passed = true;
 try {

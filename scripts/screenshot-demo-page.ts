@@ -14,7 +14,9 @@ import { PROJECT_ROOT } from './bundle-handler.ts';
 
 export const SCREENSHOT = join(PROJECT_ROOT, 'docs', 'demo-page.png');
 
-const api = await startLocalApi(readSettings([], process.env), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+const api = await startLocalApi(readSettings([], process.env), {
+  functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+});
 const browser = await launchChromium({ width: 900, height: 760 });
 try {
   const page = await browser.context.newPage();

@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ConnectCallError, HttpError } from '../errors.ts';
+import { requestOutcome } from '../outcome.ts';
 
 export interface RequestLogOptions {
   readonly logger: Logger;
@@ -15,17 +16,6 @@ export interface RequestLogOptions {
 }
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, never, { startedAt?: number }>;
-
-export type Outcome = 'started' | 'rejected' | 'throttled' | 'capacity_exceeded' | 'upstream_failed' | 'internal_error';
-
-export function outcomeOf(statusCode: number): Outcome {
-  if (statusCode < 400) return 'started';
-  if (statusCode === 429) return 'throttled';
-  if (statusCode === 503) return 'capacity_exceeded';
-  if (statusCode === 500) return 'internal_error';
-  if (statusCode >= 500) return 'upstream_failed';
-  return 'rejected';
-}
 
 /** The stack without its first line, which repeats the message. */
 function stackFrames(error: Error): string | undefined {
@@ -56,15 +46,16 @@ export function requestLog(
 ): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const now = options.now ?? Date.now;
   const write = (request: Request): void => {
-    const statusCode = request.response?.statusCode ?? 500;
+    const { outcome, statusCode } = requestOutcome(request.response, request.error);
     const fields = {
-      outcome: outcomeOf(statusCode),
+      outcome,
       statusCode,
       latencyMs: now() - (request.internal.startedAt ?? now()),
       apiRequestId: request.event?.requestContext?.requestId,
       ...errorFields(request.error),
     };
-    if (statusCode === 429 || statusCode === 503) options.logger.warn('chat start refused for capacity', fields);
+    if (outcome === 'throttled' || outcome === 'capacity_exceeded')
+      options.logger.warn('chat start refused for capacity', fields);
     else if (statusCode >= 500) options.logger.error('chat start failed', fields);
     else if (statusCode >= 400) options.logger.info('chat start rejected', fields);
     else options.logger.info('chat started', fields);

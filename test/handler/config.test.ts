@@ -61,6 +61,21 @@ describe('refuses to start', () => {
       /CONNECT_RETRY_BUDGET_MS must be a whole number from 1000 to 29000/,
     ],
     ['with a body limit below 1 KiB', { MAX_BODY_BYTES: '10' }, /MAX_BODY_BYTES/],
+    [
+      'with the reserved metrics namespace AWS/',
+      { POWERTOOLS_METRICS_NAMESPACE: 'AWS/Connect' },
+      /POWERTOOLS_METRICS_NAMESPACE must be a CloudWatch namespace.*\(got "AWS\/Connect"\)/,
+    ],
+    [
+      'with a metrics namespace holding characters CloudWatch refuses',
+      { POWERTOOLS_METRICS_NAMESPACE: 'Chat$Api' },
+      /POWERTOOLS_METRICS_NAMESPACE must be a CloudWatch namespace/,
+    ],
+    [
+      'with a metrics switch that is not true or false',
+      { POWERTOOLS_METRICS_DISABLED: 'off' },
+      /POWERTOOLS_METRICS_DISABLED must be "true" or "false"/,
+    ],
   ])('%s', async (_name, change, message) => {
     // Arrange
     const env = { ...baseEnv(STAND_IN), ...change };

@@ -1,11 +1,13 @@
 /**
  * One JSON log line per request with what an operator needs, and never a secret or personal datum:
  * sentinel values are planted in every personal field, in headers and in the participant token that
- * Connect returns, and the captured output is searched for them at every log level.
+ * Connect returns, and the captured output (log lines and EMF metrics) is searched for them at every log
+ * level.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { captureOutput } from '../support/captured-output.ts';
+import { emfDocuments } from '../support/emf.ts';
 import { baseEnv, chatEvent, invoke, loadHandler } from '../support/handler.ts';
 
 const SENTINEL = {
@@ -56,6 +58,7 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => 
     const handler = await loadHandler({
       ...baseEnv(standIn.url),
       POWERTOOLS_LOG_LEVEL: level,
+      POWERTOOLS_METRICS_DISABLED: 'false',
       ALLOWED_ATTRIBUTE_KEYS: 'topic',
       ALLOW_CUSTOMER_ID: 'true',
       ALLOW_SEGMENT_ATTRIBUTES: 'true',
@@ -88,6 +91,13 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => 
     }
     // Assert
     expectNoSentinel(output.text());
+    // One metrics document per request, holding nothing but the EMF block, the dimension and numbers.
+    const metrics = emfDocuments(output);
+    expect(metrics).toHaveLength(statuses.length);
+    for (const document of metrics) {
+      const numbers = Object.keys(document.values);
+      expect(Object.keys(document.raw).sort()).toEqual(['FunctionName', '_aws', ...numbers].sort());
+    }
     // One summary line per request, written at INFO, or WARN for 429/503, or ERROR for other 5xx.
     const lineLevel = (status: number) => (status === 429 || status === 503 ? 1 : status >= 500 ? 2 : 0);
     const threshold = { DEBUG: 0, INFO: 0, WARN: 1, ERROR: 2 }[level] ?? 0;

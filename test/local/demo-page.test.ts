@@ -17,7 +17,7 @@ const requests: AccessLogEntry[] = [];
 
 beforeAll(async () => {
   api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     onRequest: (entry) => requests.push(entry),
   });
   browser = await launchChromium();
@@ -83,7 +83,7 @@ test('the browser enforces CORS: a page on an origin the API does not allow neve
   // Arrange: a second local API that allows only another site, so the demo page's origin is refused.
   const strictRequests: AccessLogEntry[] = [];
   const strict = await startLocalApi(readSettings([], { PORT: '0', ALLOWED_ORIGINS: 'https://www.example.com' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     onRequest: (entry) => strictRequests.push(entry),
   });
   const page = await browser.context.newPage();

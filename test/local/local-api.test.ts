@@ -14,7 +14,9 @@ let api: LocalApi;
 let demoOrigin: string;
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  api = await startLocalApi(readSettings([], { PORT: '0' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+  });
   demoOrigin = new URL(api.demoUrl).origin;
 }, 30_000);
 afterAll(async () => {

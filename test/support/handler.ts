@@ -27,11 +27,13 @@ export function baseEnv(standInUrl: string): Record<string, string> {
 
 /**
  * Imports lambda/start-chat-contact.ts in a fresh module registry with exactly this handler environment.
- * The logger is silent unless `env` sets `POWERTOOLS_LOG_LEVEL`: tests that check logs capture them.
+ * The logger is silent unless `env` sets `POWERTOOLS_LOG_LEVEL`, and metrics are off unless it sets
+ * `POWERTOOLS_METRICS_DISABLED: 'false'`: tests that check logs or metrics capture them.
  */
 export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
   for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT']) delete process.env[name];
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env[HANDLER_ENV.metricsDisabled] = 'true';
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
   let loaded: { handler: Handler } | undefined;
   await jest.isolateModulesAsync(async () => {
