@@ -9,7 +9,7 @@
  *   --runs N           cold-init runs per variant (default 40, at least 20 for the report's claims)
  *   --requests N       requests in the burst (default 100)
  *   --warm-samples N   warm requests per side (default 1000)
- *   --only LIST        comma-separated steps: bundle,cold,warm,profile,burst (partial runs write *.tmp files)
+ *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst (partial runs write *.tmp files)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,12 +26,13 @@ import { type ColdInitResults, type ColdVariant, measureColdInit } from './cold-
 import { BENCH_DIR, buildInstanceScript } from './lib/builds.ts';
 import { API_GATEWAY_TIMEOUT_MS } from './lib/lambda-env.ts';
 import type { BenchResults, Environment } from './lib/results.ts';
+import { type MetricsCostResults, measureMetricsCost } from './metrics-cost.ts';
 import { type ProfileResults, profileWhereTimeGoes } from './profiles.ts';
 import { renderMarkdown, renderSummary, TARGETS, targetChecks } from './report/markdown.ts';
 import { renderCdfSvg } from './report/svg.ts';
 import { measureWarmOverhead, type WarmRun } from './warm-overhead.ts';
 
-const STEPS = ['bundle', 'cold', 'warm', 'profile', 'burst'] as const;
+const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst'] as const;
 type Step = (typeof STEPS)[number];
 
 const { values: args } = parseArgs({
@@ -266,7 +267,8 @@ async function main(): Promise<void> {
     let coldInit: ColdInitResults | undefined;
     let warm: WarmRun[] | undefined;
     let profiles: ProfileResults | undefined;
-    if (only.has('cold') || only.has('warm') || only.has('profile')) {
+    let metricsCost: MetricsCostResults | undefined;
+    if (only.has('cold') || only.has('warm') || only.has('profile') || only.has('metrics')) {
       const standIn = await startConnectStandIn({ ratePerSecond: false, maxConcurrentChats: Number.MAX_SAFE_INTEGER });
       try {
         if (only.has('cold')) {
@@ -330,6 +332,22 @@ async function main(): Promise<void> {
             }),
           );
         }
+        if (only.has('metrics')) {
+          const warmRounds = 3;
+          log(`   metrics' cost: ${coldRuns} cold runs and ${warmRounds} warm instances per build`);
+          metricsCost = await timed('metrics', () =>
+            measureMetricsCost({
+              workDir,
+              instanceScript,
+              sdkOnlyBundle: bundles.sdkOnly,
+              standIn,
+              coldRuns,
+              warmRounds,
+              warmSamplesPerRound: Math.ceil(warmSamples / warmRounds),
+              log,
+            }),
+          );
+        }
       } finally {
         await standIn.close();
       }
@@ -390,6 +408,7 @@ async function main(): Promise<void> {
       coldInit,
       warm,
       profiles,
+      metricsCost,
       burst,
     };
     const results: BenchResults = {

@@ -1,6 +1,7 @@
 /**
  * The function's environment: the variables of the construct-handler contract (handler-contract.ts, which
- * lambda/config.ts reads), plus the Powertools service name and log level and Node's source-map switch.
+ * lambda/config.ts reads, the metrics namespace among them), plus the Powertools service name and log level
+ * and Node's source-map switch.
  */
 import { Token } from 'aws-cdk-lib';
 import type { NormalizedOrigins } from './allowed-origins.ts';
@@ -23,6 +24,7 @@ export interface HandlerSettings extends OptionalFieldSwitches {
   readonly serviceName: string;
   readonly logLevel: string | undefined;
   readonly enableSourceMaps: boolean;
+  readonly metricsNamespace: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export function handlerEnvironment(settings: HandlerSettings): Record<string, st
     [HANDLER_ENV.attachmentsEnabled]: String(settings.attachmentsEnabled),
     [HANDLER_ENV.maxBodyBytes]: String(settings.maxBodyBytes),
     [HANDLER_ENV.retryBudgetMs]: String(settings.retryBudgetMs),
+    [HANDLER_ENV.metricsNamespace]: settings.metricsNamespace,
     POWERTOOLS_SERVICE_NAME: settings.serviceName,
     ...(settings.logLevel !== undefined && { POWERTOOLS_LOG_LEVEL: settings.logLevel }),
     ...(settings.enableSourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),

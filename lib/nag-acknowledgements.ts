@@ -18,6 +18,8 @@ export const NAG_REASONS = {
     'The deployer chose a non-Cognito authorizer (the authorizer prop); the method is authorized by it.',
   pastContacts:
     "Persistent and related chats name a past contact chosen at request time, so the contacts cannot be listed; the wildcard covers only this instance's contacts, for the one action connect:StartChatContact.",
+  tracing:
+    'AWS X-Ray accepts trace segments only on resource "*" (xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions); Lambda adds exactly these two actions for active tracing, which the deployer turned on with the tracing prop.',
   apiGatewayLogGroups:
     "API Gateway's CloudWatch role is one per account and region and writes the logs of every REST API there, including the execution log groups it creates (API-Gateway-Execution-Logs_<api>/<stage>), so it reaches this account's log groups in this region, with the log actions of AWS's managed policy for it.",
 } as const;
@@ -84,4 +86,9 @@ export function acknowledgePastContacts(role: IConstruct, contactsArn: string): 
 
 export function acknowledgeApiGatewayLogGroups(role: IConstruct, logGroupsArn: string): void {
   acknowledge(role, wildcardResourceFinding(role, logGroupsArn), NAG_REASONS.apiGatewayLogGroups);
+}
+
+/** Active tracing: Lambda's X-Ray statement on `*` in the function role's default policy. */
+export function acknowledgeTracing(role: IConstruct): void {
+  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.tracing);
 }

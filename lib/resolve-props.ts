@@ -9,6 +9,7 @@ import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { normalizeAllowedOrigins } from './allowed-origins.ts';
+import { resolveMetricsNamespace } from './chat-api-metrics.ts';
 import { resolveConnectTarget } from './connect-target.ts';
 import { DEFAULTS, LIMITS, LOG_LEVELS } from './defaults.ts';
 import { ATTRIBUTE_KEY_PATTERN } from './handler-contract.ts';
@@ -30,6 +31,7 @@ export interface ResolvedProps extends HandlerSettings {
   readonly reservedConcurrentExecutions: number | undefined;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  readonly tracing: boolean;
 }
 
 const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -241,5 +243,7 @@ export function resolveProps(scope: IConstruct, props: StartChatContactApiProps)
     enableSourceMaps: props.enableSourceMaps ?? false,
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
     logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    metricsNamespace: resolveMetricsNamespace(props.metricsNamespace),
+    tracing: props.tracing ?? false,
   };
 }

@@ -17,13 +17,18 @@ import {
   RestApi,
   type Stage,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Architecture, Code, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { Architecture, Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
+import { createAlarms, resolveAlarmSettings, type StartChatContactAlarmOptions } from './alarms.ts';
 import { createApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
-import { contactFlowArns, contactsArn } from './connect-target.ts';
+import { instanceInStackEnvironment, StartChatContactApiMetrics } from './chat-api-metrics.ts';
+import { type ConnectTarget, contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
+import { createDashboard } from './dashboard.ts';
 import { API_GATEWAY_TIMEOUT, HANDLER_RUNTIME, STAGE_NAME } from './defaults.ts';
 import { addGatewayResponses, type WebAclKind } from './gateway-responses.ts';
 import { handlerAssetDirectory } from './handler-asset.ts';
@@ -35,6 +40,7 @@ import {
   acknowledgeNoRequestValidator,
   acknowledgeNoWebAcl,
   acknowledgePastContacts,
+  acknowledgeTracing,
 } from './nag-acknowledgements.ts';
 import { type ResolvedProps, resolveProps } from './resolve-props.ts';
 import { associateWebAcl, createPerIpRateLimitAcl } from './web-acl.ts';
@@ -295,6 +301,52 @@ export interface StartChatContactApiProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+
+  // ---- Monitoring (README: Monitoring) ----
+
+  /**
+   * The CloudWatch namespace the function writes its metrics to (`ChatsStarted`, `Rejected`, `Throttled`,
+   * ...), which the `metric...()` methods, the alarms and the dashboard read.
+   *
+   * @default 'StartChatContactApi'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * Create the recommended alarms. Each can be changed or switched off with `alarmOptions`.
+   *
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+
+  /**
+   * Changes to each alarm: its threshold, periods, or off.
+   *
+   * @default - every alarm with the defaults in the README's Monitoring section
+   */
+  readonly alarmOptions?: StartChatContactAlarmOptions;
+
+  /**
+   * An SNS topic each alarm notifies when it fires and when it recovers.
+   *
+   * @default - alarms without actions (add them through `alarms`)
+   */
+  readonly alarmTopic?: ITopic;
+
+  /**
+   * Create a CloudWatch dashboard of the endpoint. Dashboards are billed (beyond the account's free three).
+   *
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+
+  /**
+   * Active AWS X-Ray tracing for the function and for the stage this construct defines. No tracer is
+   * bundled into the function, so it costs no cold-start time; X-Ray bills per trace.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -307,24 +359,49 @@ export interface StartChatContactApiProps {
  *   allowedOrigins: ['https://www.example.com'],
  * });
  */
-export class StartChatContactApi extends Construct {
+export class StartChatContactApi extends StartChatContactApiMetrics {
   /** The REST API the chat route is on: the one defined here, or `restApi`. */
   public readonly api: IRestApi;
 
   /** The function that validates requests and calls StartChatContact. */
   public readonly handler: LambdaFunction;
 
+  /** The CloudWatch namespace of the function's metrics. */
+  public readonly metricsNamespace: string;
+
+  /** The alarms created (none with `createAlarms: false`); add actions to them here. */
+  public readonly alarms: Alarm[];
+
+  /** The dashboard, with `createDashboard`. */
+  public readonly dashboard: Dashboard | undefined;
+
+  protected readonly connectTarget: ConnectTarget;
+
   private readonly routePath: string;
 
   constructor(scope: Construct, id: string, props: StartChatContactApiProps) {
     super(scope, id);
     const settings = resolveProps(this, props);
+    const alarmSettings = resolveAlarmSettings(props);
     const code = Code.fromAsset(handlerAssetDirectory());
 
+    this.metricsNamespace = settings.metricsNamespace;
+    this.connectTarget = settings.target;
     this.handler = this.createHandler(settings, code);
     this.api = props.restApi ?? this.createRestApi(settings);
     this.routePath = settings.routePaths[0] ?? '';
     this.addChatRoutes(settings, props.authorizer);
+
+    const sources = {
+      metrics: this,
+      handler: this.handler,
+      stage: props.restApi === undefined ? (this.api as RestApi).deploymentStage : undefined,
+      instanceInStack: instanceInStackEnvironment(this, settings.target),
+    };
+    this.alarms = createAlarms(this, sources, alarmSettings, props.alarmTopic);
+    this.dashboard = props.createDashboard
+      ? createDashboard(this, 'Dashboard', { ...sources, alarms: this.alarms })
+      : undefined;
   }
 
   /** The chat route's URL, e.g. `https://abc123.execute-api.us-east-1.amazonaws.com/prod/chat`. */
@@ -353,6 +430,7 @@ export class StartChatContactApi extends Construct {
       ],
     });
     if (pastContacts) acknowledgePastContacts(role, contactsArn(settings.target));
+    if (settings.tracing) acknowledgeTracing(role);
 
     return new LambdaFunction(this, 'Handler', {
       description: 'Validates chat requests and starts Amazon Connect chats',
@@ -365,6 +443,7 @@ export class StartChatContactApi extends Construct {
       role,
       logGroup,
       environment: handlerEnvironment(settings),
+      ...(settings.tracing && { tracing: Tracing.ACTIVE }),
       ...(settings.reservedConcurrentExecutions !== undefined && {
         reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
       }),
@@ -389,6 +468,7 @@ export class StartChatContactApi extends Construct {
         dataTraceEnabled: false,
         throttlingRateLimit: settings.throttlingRateLimit,
         throttlingBurstLimit: settings.throttlingBurstLimit,
+        tracingEnabled: settings.tracing,
       },
     });
     acknowledgeNoRequestValidator(api.node.defaultChild!);

@@ -3,6 +3,7 @@ import type { BundleResults } from '../bundle-size.ts';
 import type { BurstRunResult, IdealSchedule } from '../burst.ts';
 import type { ModelResult, ModelSettings } from '../burst-model.ts';
 import type { ColdInitResults } from '../cold-init.ts';
+import type { MetricsCostResults } from '../metrics-cost.ts';
 import type { ProfileResults } from '../profiles.ts';
 import type { WarmRun } from '../warm-overhead.ts';
 
@@ -33,6 +34,8 @@ export interface BenchResults {
   readonly coldInit: ColdInitResults | undefined;
   readonly warm: WarmRun[] | undefined;
   readonly profiles: ProfileResults | undefined;
+  /** What the handler's metrics cost, hand-written EMF against Powertools Metrics (step `metrics`). */
+  readonly metricsCost?: MetricsCostResults | undefined;
   readonly burst:
     | {
         readonly requests: number;

@@ -9,6 +9,7 @@ import type { ColdComparison, ColdVariantResult } from '../cold-init.ts';
 import { fixed, fraction, kB, markdownTable, ms, percent, textTable, times } from '../lib/format.ts';
 import type { BenchResults, TargetCheck } from '../lib/results.ts';
 import type { WarmRun } from '../warm-overhead.ts';
+import { metricsCostSection, metricsCostSummary } from './metrics-cost.ts';
 
 export const TARGETS = {
   bundleRatio: 1.1,
@@ -699,6 +700,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     ...coldSection(results),
     ...warmSection(results),
     ...profileSection(results),
+    ...metricsCostSection(results),
     ...burstSection(results, svgName),
   ];
   return `${lines.join('\n')}\n`;
@@ -774,6 +776,7 @@ export function renderSummary(results: BenchResults): string {
       ),
     );
   }
+  out.push(...metricsCostSummary(results));
   const burst = results.burst;
   if (burst) {
     out.push(

@@ -54,6 +54,8 @@ const configurations: Array<[string, Partial<StartChatContactApiProps>]> = [
   ['persistent chats of an instance given by ARN', { instanceId: INSTANCE_ARN, allowPersistentChat: true }],
   ['no CloudWatch role', { cloudWatchRole: false }],
   ['any origin, the chat route on the root only', { allowedOrigins: ['*'], path: '' }],
+  ['tracing and a dashboard', { tracing: true, createDashboard: true }],
+  ['no alarms', { createAlarms: false }],
 ];
 
 describe('zero unacknowledged findings', () => {
@@ -140,6 +142,15 @@ describe('what is acknowledged, and why', () => {
   test('with a web ACL there is nothing to acknowledge about WAF', () => {
     const { chat } = buildChat({ perIpRateLimit: 100 });
     expect(acknowledgements(chat).map((ack) => ack.id)).not.toContain('AwsSolutions-APIG3');
+  });
+
+  test('tracing: X-Ray’s statement on "*", on the function’s role', () => {
+    const { chat } = buildChat({ tracing: true });
+    expect(acknowledgements(chat)).toContainEqual({
+      path: 'ChatStack/Chat/HandlerRole',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: NAG_REASONS.tracing,
+    });
   });
 
   test('persistent chats: the wildcard over the instance’s contacts, on the function’s role', () => {

@@ -50,6 +50,7 @@ describe('the function', () => {
       ATTACHMENTS_ENABLED: 'false',
       MAX_BODY_BYTES: '131072',
       CONNECT_RETRY_BUDGET_MS: '25000',
+      POWERTOOLS_METRICS_NAMESPACE: 'StartChatContactApi',
       POWERTOOLS_SERVICE_NAME: 'start-chat-contact',
     });
   });

@@ -16,6 +16,7 @@ import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts'
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
+import { emfDocuments } from '../support/emf.ts';
 
 const run = promisify(execFile);
 const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));
@@ -24,6 +25,9 @@ interface SynthesizedFunction {
   readonly assetDirectory: string;
   readonly environment: Record<string, string>;
   readonly timeoutMs: number;
+  /** The function's logical id, and the construct's metrics resolved in its stack. */
+  readonly logicalId: string;
+  readonly metrics: Array<{ namespace: string; metricName: string; dimensions: unknown }>;
 }
 
 let workDir: string;
@@ -32,7 +36,7 @@ let fn: SynthesizedFunction;
 
 /** Synthesizes the app as `cdk synth` does and reads the function from the cloud assembly. */
 function synthesizeFunction(): SynthesizedFunction {
-  const { app } = buildChat(
+  const { app, stack, chat } = buildChat(
     {
       instanceId: INSTANCE_ARN,
       allowedContactFlowIds: [OTHER_FLOW_ID],
@@ -40,14 +44,29 @@ function synthesizeFunction(): SynthesizedFunction {
       serverAttributes: { channel: 'web' },
       defaultDisplayName: 'Website visitor',
       maxBodyBytes: 2_048,
+      metricsNamespace: 'Chat/Test',
     },
     { stageAssets: true },
   );
   const assembly = app.synth();
   const template = assembly.getStackByName('ChatStack').template;
-  const [resource] = Object.values(template.Resources as Record<string, any>).filter(
-    (candidate) => candidate.Type === 'AWS::Lambda::Function',
-  );
+  const [[logicalId, resource]] = Object.entries(template.Resources as Record<string, any>).filter(
+    ([, candidate]) => candidate.Type === 'AWS::Lambda::Function',
+  ) as [[string, any]];
+  const metrics = [
+    chat.metricChatsStarted(),
+    chat.metricRejected(),
+    chat.metricThrottled(),
+    chat.metricCapacityExceeded(),
+    chat.metricUpstreamErrors(),
+    chat.metricInternalErrors(),
+    chat.metricConnectAttempts(),
+    chat.metricTimeToChat(),
+  ].map((metric) => ({
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    dimensions: stack.resolve(metric.dimensions),
+  }));
   // The asset manifest maps the code's S3 key (its hash) to the staged directory, as `cdk deploy` reads it.
   const hash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
   const assets = JSON.parse(readFileSync(join(assembly.directory, 'ChatStack.assets.json'), 'utf8'));
@@ -55,6 +74,8 @@ function synthesizeFunction(): SynthesizedFunction {
     assetDirectory: join(assembly.directory, assets.files[hash].source.path),
     environment: resource.Properties.Environment.Variables,
     timeoutMs: resource.Properties.Timeout * 1000,
+    logicalId,
+    metrics,
   };
 }
 
@@ -73,23 +94,34 @@ function chatRequest(body: unknown, options: { origin?: string; url?: string } =
 
 /** Invokes the synthesized function once per event, in one fresh process (one cold container). */
 async function invokeFunction(events: APIGatewayProxyEvent[]): Promise<Array<APIGatewayProxyResult & { json: any }>> {
+  return (await invokeFunctionWithOutput(events)).answers;
+}
+
+/** The same, with what the function wrote to stdout. */
+async function invokeFunctionWithOutput(
+  events: APIGatewayProxyEvent[],
+): Promise<{ answers: Array<APIGatewayProxyResult & { json: any }>; stdout: string }> {
   const eventsFile = join(workDir, 'events.json');
   const resultsFile = join(workDir, 'results.json');
   writeFileSync(eventsFile, JSON.stringify(events));
-  await run(process.execPath, [RUNNER, fn.assetDirectory, eventsFile, resultsFile, String(fn.timeoutMs)], {
-    env: {
-      ...fn.environment,
-      AWS_ENDPOINT_URL_CONNECT: standIn.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
-      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
+  const { stdout } = await run(
+    process.execPath,
+    [RUNNER, fn.assetDirectory, eventsFile, resultsFile, String(fn.timeoutMs)],
+    {
+      env: {
+        ...fn.environment,
+        AWS_ENDPOINT_URL_CONNECT: standIn.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
+        AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      timeout: 60_000,
     },
-    timeout: 60_000,
-  });
+  );
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
-  return results.map((result) => ({ ...result, json: JSON.parse(result.body) }));
+  return { answers: results.map((result) => ({ ...result, json: JSON.parse(result.body) })), stdout };
 }
 
 beforeAll(async () => {
@@ -164,4 +196,27 @@ describe('with the template’s environment', () => {
     expect(origin!.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
     expect(standIn.startChatCalls()).toHaveLength(0);
   });
+});
+
+test('writes the metrics the construct’s metric methods read: namespace, names and the FunctionName dimension', async () => {
+  // Act: a started chat (every metric but none of the failures' values) and a refused one.
+  const { answers, stdout } = await invokeFunctionWithOutput([
+    chatRequest({ ParticipantDetails: { DisplayName: 'Ada' } }),
+    chatRequest({ Unknown: true }),
+  ]);
+
+  // Assert
+  expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400]);
+  const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
+  const documents = emfDocuments({ records: () => lines.map((line) => JSON.parse(line)) });
+  expect(documents).toHaveLength(2);
+  const written = new Set(documents.flatMap((document) => Object.keys(document.values)));
+  for (const metric of fn.metrics) {
+    expect(written).toContain(metric.metricName);
+    expect(metric.namespace).toBe(documents[0]!.namespace);
+    // The construct's dimension is the function's name (a Ref to it), which Lambda passes as context.functionName.
+    expect(metric.dimensions).toEqual({ [documents[0]!.dimensionSets[0]![0]!]: { Ref: fn.logicalId } });
+  }
+  expect(documents[0]!.namespace).toBe('Chat/Test');
+  expect(documents[0]!.dimensions.FunctionName).toBe('start-chat-contact');
 });
