@@ -18,7 +18,11 @@ export const DEPLOY_EXAMPLE =
 export interface AppSettings {
   readonly stackName: string;
   readonly props: StartChatContactApiProps;
+  /** The SNS topic the alarms notify (`alarmTopic`), which the app imports into its stack. */
+  readonly alarmTopicArn: string | undefined;
 }
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 function contextError(key: string, value: unknown, rule: string, example: string): Error {
   return new Error(`Context ${key} ${rule} (got ${JSON.stringify(value)}); for example -c ${key}=${example}`);
@@ -115,6 +119,17 @@ function minutes(reader: ContextReader, key: string, example: string): Duration 
   return value === undefined ? undefined : Duration.minutes(value);
 }
 
+function topicArn(reader: ContextReader): string | undefined {
+  const value = reader.text('alarmTopicArn');
+  if (value === undefined || SNS_TOPIC_ARN.test(value)) return value;
+  throw contextError(
+    'alarmTopicArn',
+    value,
+    'must be the ARN of a standard SNS topic',
+    'arn:aws:sns:eu-west-2:123456789012:chat-alarms',
+  );
+}
+
 /** Reads the app's settings; throws one error naming every missing required key, with the command to use. */
 export function appSettingsFromContext(node: Node): AppSettings {
   const reader = new ContextReader(node);
@@ -152,6 +167,10 @@ export function appSettingsFromContext(node: Node): AppSettings {
     reservedConcurrentExecutions: reader.number('reservedConcurrentExecutions', '20'),
     logLevel: reader.text('logLevel'),
     logRetention: retention(reader),
+    metricsNamespace: reader.text('metricsNamespace'),
+    createAlarms: reader.flag('createAlarms'),
+    createDashboard: reader.flag('createDashboard'),
+    tracing: reader.flag('tracing'),
   };
-  return { stackName: reader.text('stackName') ?? 'StartChatContactApi', props };
+  return { stackName: reader.text('stackName') ?? 'StartChatContactApi', props, alarmTopicArn: topicArn(reader) };
 }

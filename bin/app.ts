@@ -7,6 +7,7 @@
  *   npx cdk deploy -c instanceId=... -c contactFlowId=... -c allowedOrigins=https://www.example.com
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StartChatContactApi } from '../lib/index.ts';
 import { bundleHandler } from '../scripts/bundle-handler.ts';
@@ -14,13 +15,14 @@ import { appSettingsFromContext } from './app-context.ts';
 
 await bundleHandler();
 const app = new App();
-const { stackName, props } = appSettingsFromContext(app.node);
+const { stackName, props, alarmTopicArn } = appSettingsFromContext(app.node);
 
 const stack = new Stack(app, stackName, {
   description: 'An HTTPS endpoint that starts Amazon Connect chats',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
-const chat = new StartChatContactApi(stack, 'StartChatContactApi', props);
+const alarmTopic = alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', alarmTopicArn);
+const chat = new StartChatContactApi(stack, 'StartChatContactApi', { ...props, alarmTopic });
 new CfnOutput(stack, 'ChatUrl', { value: chat.url, description: 'POST chat requests here' });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

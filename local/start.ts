@@ -15,6 +15,7 @@ import { startBanner } from './banner.ts';
 import { MissingBundleError } from './handler-bundle.ts';
 import { ListenError, PortInUseError } from './listen.ts';
 import { type LocalApi, startLocalApi } from './local-api.ts';
+import { tallyMetricsOf } from './metrics-tally.ts';
 import {
   LOCAL_ENV,
   parseCommandLine,
@@ -75,13 +76,16 @@ function onRequest(entry: AccessLogEntry): void {
   }
 }
 
+/** The function's EMF lines pass through to the terminal; their outcomes are summed up on stop. */
+const metrics = tallyMetricsOf(process.stdout);
+
 function stopOnSignals(api: LocalApi): void {
   let stopping = false;
   const stop = () => {
     // The terminal sends Ctrl-C to npm and to this process, and npm passes it on again: stop once.
     if (stopping) return;
     stopping = true;
-    process.stdout.write('\nStopping...\n');
+    process.stdout.write(`\n${metrics.summary()}\nStopping...\n`);
     setTimeout(() => {
       process.stderr.write('Still not stopped after 5 seconds; exiting anyway.\n');
       process.exit(1);

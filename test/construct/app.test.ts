@@ -77,6 +77,16 @@ describe('node bin/app.ts', () => {
     expect(resources.filter((resource) => resource.Type === 'AWS::WAFv2::WebACL')).toHaveLength(1);
   });
 
+  test('creates the alarms, notifying alarmTopicArn, and the dashboard when asked for', async () => {
+    const topic = 'arn:aws:sns:eu-west-2:123456789012:chat-alarms';
+    const { template } = await synthApp({ ...REQUIRED_CONTEXT, alarmTopicArn: topic, createDashboard: 'true' });
+    const resources = Object.values(template.Resources as Record<string, any>);
+    const alarms = resources.filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(9);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    expect(resources.filter((resource) => resource.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
   test('without the required context, says which is missing and how to pass it', async () => {
     const failure = await synthApp({ contactFlowId: FLOW_ID }).then(
       () => undefined,
@@ -107,8 +117,18 @@ describe('context parsing', () => {
       endpointType: 'edge',
       logRetentionDays: '90',
       stackName: 'Chat',
+      metricsNamespace: 'Chat/Prod',
+      createAlarms: 'false',
+      createDashboard: 'true',
+      tracing: 'true',
     });
     expect(stackName).toBe('Chat');
+    expect(props).toMatchObject({
+      metricsNamespace: 'Chat/Prod',
+      createAlarms: false,
+      createDashboard: true,
+      tracing: true,
+    });
     expect(props).toMatchObject({
       allowedOrigins: ['https://a.example.com', 'https://b.example.com'],
       allowedAttributeKeys: ['topic', 'customerName'],
@@ -146,6 +166,7 @@ describe('context parsing', () => {
     [{ serverAttributes: '{channel:web}' }, /Context serverAttributes must be a JSON object of strings/],
     [{ logRetentionDays: '31' }, /Context logRetentionDays must be a retention CloudWatch Logs offers/],
     [{ endpointType: 'PRIVATE' }, /Context endpointType must be REGIONAL or EDGE/],
+    [{ alarmTopicArn: 'chat-alarms' }, /Context alarmTopicArn must be the ARN of a standard SNS topic/],
   ])('refuses %j', (change, message) => {
     expect(() => settings({ ...REQUIRED_CONTEXT, ...change })).toThrow(message);
   });

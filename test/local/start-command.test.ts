@@ -1,7 +1,7 @@
 /**
- * The `npm start` command itself (local/start.ts in a child process): what it prints, that the printed
- * curl command's request starts a chat, that Ctrl-C stops it cleanly, and the messages for a busy port
- * and a bad setting.
+ * The `npm start` command itself (local/start.ts in a child process): what it prints (the function's metrics
+ * among it), that the printed curl command's request starts a chat, that Ctrl-C stops it cleanly with a
+ * summary of outcomes, and the messages for a busy port and a bad setting.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -82,6 +82,17 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   expect(response.status).toBe(200);
   expect(body.data.startChatResult.ContactId).toMatch(/^[0-9a-f-]{36}$/);
   expect(started.stdout()).toMatch(/POST \/prod\/chat -> 200/);
+  // The function's metrics as it writes them, and their sum on Ctrl-C.
+  const emf = started
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{"_aws"'))
+    .map((line) => JSON.parse(line));
+  expect(emf).toHaveLength(1);
+  expect(emf[0]).toMatchObject({ ChatsStarted: 1, Rejected: 0, ConnectAttempts: 1 });
+  expect(started.stdout()).toContain(
+    'Metrics: 1 request: 1 started, 0 rejected, 0 throttled, 0 capacity exceeded, 0 upstream errors, 0 internal errors',
+  );
   expect(code).toBe(0);
   expect(started.stdout()).toContain('Stopped.');
   expect(started.stderr()).toBe('');
