@@ -36,6 +36,7 @@ import {
   preflightResponse,
 } from './gateway-responses.ts';
 import { closeServer, listen } from './listen.ts';
+import { readBody } from './read-body.ts';
 
 /** The Lambda proxy integration: the event in, the function's result out. */
 export type ProxyIntegration = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -142,19 +143,6 @@ function forwardedHeaders(rawHeaders: readonly string[], sourceIp: string, port:
 }
 
 /** Reads the body up to `maxBytes`; past that, reads on without keeping it and reports `tooLarge`. */
-async function readBody(request: IncomingMessage, maxBytes: number): Promise<{ body: Buffer; tooLarge: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= maxBytes) chunks.push(chunk as Buffer);
-    else if (size > maxBytes + MAX_DISCARDED_BYTES) {
-      request.destroy();
-      break;
-    }
-  }
-  return { body: Buffer.concat(chunks), tooLarge: size > maxBytes };
-}
 
 /** An answer to write: API Gateway's own, or the function's with its body as bytes. */
 type Answer =
@@ -266,7 +254,7 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
       return send(preflight, 'preflight');
     }
 
-    const { body, tooLarge } = await readBody(request, settings.maxRequestBytes);
+    const { body, tooLarge } = await readBody(request, settings.maxRequestBytes, MAX_DISCARDED_BYTES);
     if (tooLarge) {
       response.shouldKeepAlive = false;
       return gateway('REQUEST_TOO_LARGE');

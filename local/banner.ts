@@ -1,6 +1,7 @@
 /**
  * What `npm start` prints once everything listens: the endpoint, which Amazon Connect it talks to, the
- * allowed origins, the demo page and a `curl` command that starts a chat.
+ * allowed origins, the demo page, the chat sandbox (its Participant Service endpoint, the agent console and
+ * the lines a chatjs widget needs to use it) and a `curl` command that starts a chat.
  */
 import type { LocalApi } from './local-api.ts';
 
@@ -24,6 +25,30 @@ function connectLine(api: LocalApi): string {
   return `Amazon Connect in ${connect.region}${override} (AWS: real chats will start)`;
 }
 
+/** The two lines a widget built on amazon-connect-chatjs needs to hold its chats in the sandbox. */
+export function chatjsLines(endpoint: string, region: string): string[] {
+  return [
+    `connect.ChatSession.setGlobalConfig({ endpoint: '${endpoint}', region: '${region}' }); // before the first ChatSession.create`,
+    `connect.ChatSession.create({ chatDetails: startChatResult, type: 'CUSTOMER', disableCSM: true, options: { region: '${region}' } });`,
+  ];
+}
+
+function sandboxLines(api: LocalApi): string[] {
+  const { sandbox } = api;
+  if (sandbox === undefined) {
+    return [`  Sandbox    none: chats use the real Participant Service in ${api.connect.region} (CONNECT_TARGET=aws)`];
+  }
+  const agent =
+    api.agentScriptFile === undefined
+      ? 'the default simulated agent (npm start -- --agent-script FILE for your own)'
+      : `the simulated agent of ${api.agentScriptFile}`;
+  return [
+    `  Sandbox    Participant Service stand-in at ${sandbox.url}, WebSockets on ${sandbox.url.replace(/^http/, 'ws')}`,
+    `             chats answered by ${agent}`,
+    `  Agent      console at ${sandbox.consoleUrl} (take a chat over and play the agent)`,
+  ];
+}
+
 export function startBanner(api: LocalApi, notices: readonly string[] = []): string {
   const lines = [
     '',
@@ -38,7 +63,16 @@ export function startBanner(api: LocalApi, notices: readonly string[] = []): str
   if (!api.demoPageAllowed) {
     lines.push('             (its origin is not in ALLOWED_ORIGINS, so the API will refuse it)');
   }
+  lines.push(...sandboxLines(api));
   lines.push('', 'Start a chat:', '', curlExample(api.apiUrl), '');
+  if (api.sandbox !== undefined) {
+    lines.push(
+      'Then hold it with amazon-connect-chatjs, in a page opened on localhost or 127.0.0.1:',
+      '',
+      ...chatjsLines(api.sandbox.url, api.connect.region).map((line) => `  ${line}`),
+      '',
+    );
+  }
   for (const notice of notices) lines.push(`Note: ${notice}`);
   lines.push('Press Ctrl-C to stop.', '');
   return lines.join('\n');

@@ -1,33 +1,37 @@
 /**
  * Serves the demo page (local/demo-page/) on its own origin, a second local port, so that the page calls
  * the API cross-origin from the browser exactly as a chat widget on a website does, CORS preflight
- * included. The page learns the API's URL from a `<meta>` tag filled in here; `?api=URL` on the page's
- * address points it at another deployment of the API.
+ * included. The page learns the API's URL, the Participant Service endpoint and the region from `<meta>`
+ * tags filled in here; `?api=URL` on the page's address points it at another deployment of the API.
  *
- * Only the page's own files are served, read on each request so that edits show on reload.
+ * Only the page's own files are served, with the chat view it shares with the agent console and the
+ * browser bundle of amazon-connect-chatjs from the project's dependencies (no CDN).
  */
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeServer, listen } from './listen.ts';
+import { CHAT_UI_DIR, CHATJS_BUNDLE, type StaticFile, sendStaticFile, TYPES } from './static-files.ts';
 
 export const DEMO_PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-page');
 
-const FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/demo.js': { file: 'demo.js', type: 'text/javascript; charset=utf-8' },
-  '/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
-};
-
-/** The page's script may call any http(s) endpoint; everything else comes from the page's own origin. */
+/**
+ * The page's scripts may call any http(s) endpoint and open WebSockets (chatjs's socket to the sandbox or
+ * to Connect); everything else comes from the page's own origin.
+ */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src http: https:; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; connect-src http: https: ws: wss:; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface DemoServerOptions {
   /** The API's chat endpoint, or a function that returns it when the page is requested. */
   readonly apiUrl: string | (() => string);
+  /**
+   * The Participant Service endpoint chatjs uses (the chat sandbox), or a function that returns it when
+   * the page is requested; empty for the real service of the region. @default ''
+   */
+  readonly participantEndpoint?: string | (() => string);
+  /** The region chatjs names. @default 'us-east-1' */
+  readonly region?: string;
   /** 0 picks a free port. @default 3001 */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -48,40 +52,34 @@ export function demoPageOrigins(port: number, host = '127.0.0.1'): string[] {
   return [`http://${host}:${port}`, ...(host === '127.0.0.1' ? [`http://localhost:${port}`] : [])];
 }
 
-function escapeAttribute(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
   const apiUrl = typeof options.apiUrl === 'function' ? options.apiUrl : () => options.apiUrl as string;
+  const { participantEndpoint = '' } = options;
+  const page = (file: string, type: string): StaticFile => ({ path: join(DEMO_PAGE_DIR, file), type });
+  const index: StaticFile = {
+    ...page('index.html', TYPES.html),
+    fill: () => ({
+      API_URL: apiUrl(),
+      PARTICIPANT_ENDPOINT: typeof participantEndpoint === 'function' ? participantEndpoint() : participantEndpoint,
+      REGION: options.region ?? 'us-east-1',
+    }),
+  };
+  const files: Readonly<Record<string, StaticFile>> = {
+    '/': index,
+    '/index.html': index,
+    '/demo.js': page('demo.js', TYPES.js),
+    '/demo.css': page('demo.css', TYPES.css),
+    '/chat-ui/chat-view.js': { path: join(CHAT_UI_DIR, 'chat-view.js'), type: TYPES.js },
+    '/chat-ui/chat-view.css': { path: join(CHAT_UI_DIR, 'chat-view.css'), type: TYPES.css },
+    '/vendor/amazon-connect-chat.js': { path: CHATJS_BUNDLE, type: TYPES.js },
+  };
 
   const server = createServer((request, response) => {
-    request.resume();
-    const entry = FILES[new URL(request.url ?? '/', 'http://localhost').pathname];
-    if (entry === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response
-        .writeHead(entry === undefined ? 404 : 405, { 'Content-Type': 'text/plain; charset=utf-8' })
-        .end(entry === undefined ? 'Not found\n' : 'Method not allowed\n');
-      return;
-    }
-    readFile(join(DEMO_PAGE_DIR, entry.file), 'utf8').then(
-      (text) => {
-        const body = Buffer.from(
-          entry.file === 'index.html' ? text.replaceAll('%API_URL%', escapeAttribute(apiUrl())) : text,
-        );
-        response.writeHead(200, {
-          'Content-Type': entry.type,
-          'Content-Length': String(body.length),
-          'Cache-Control': 'no-store',
-          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-          'X-Content-Type-Options': 'nosniff',
-          'Referrer-Policy': 'no-referrer',
-        });
-        response.end(request.method === 'HEAD' ? undefined : body);
-      },
-      () => response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Cannot read the demo page\n'),
-    );
+    const file = files[new URL(request.url ?? '/', 'http://localhost').pathname];
+    sendStaticFile(request, response, file, {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    });
   });
 
   const port = await listen(server, options.port ?? 3001, host, 'the demo page');

@@ -1,7 +1,10 @@
 /**
- * Brings up everything `npm start` runs, from its settings: the Connect stand-in (unless the real Amazon
- * Connect was asked for), the deployed handler bundle in a local Lambda, the API Gateway emulation in
- * front of it, and the demo page. Returns where each listens and one `close` for all of them.
+ * Brings up everything `npm start` runs, from its settings: the Connect stand-in and the chat sandbox
+ * (unless the real Amazon Connect was asked for), the deployed handler bundle in a local Lambda, the API
+ * Gateway emulation in front of it, and the demo page. Returns where each listens and one `close` for all
+ * of them. The chat sandbox (the Participant Service stand-in with its simulated agent and agent console)
+ * holds the conversation of each chat the Connect stand-in starts; the API's answer is the same as
+ * without it.
  *
  * With the stand-in, the handler's AWS SDK is pointed at it (`AWS_ENDPOINT_URL_CONNECT`) with dummy
  * credentials in place of any real ones, so nothing can reach AWS. Ports of 0 pick free ones (tests).
@@ -22,6 +25,11 @@ import {
 import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
 import { bundledHandlerLoader, type FunctionEnvironment } from './handler-bundle.ts';
 import { createLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime.ts';
+import {
+  createParticipantStandIn,
+  type ParticipantStandIn,
+  type ParticipantStandInOptions,
+} from './participant-stand-in/participant-stand-in.ts';
 import type { ConnectTarget, LocalSettings } from './settings.ts';
 
 /** Which Amazon Connect the handler calls, for the start banner. */
@@ -46,12 +54,20 @@ export interface LocalApi {
   readonly connect: ConnectDescription;
   /** The stand-in, when chats go to it. */
   readonly standIn: ConnectStandIn | undefined;
+  /** The chat sandbox, with the stand-in; none with the real Amazon Connect. */
+  readonly sandbox: ParticipantStandIn | undefined;
+  /** The simulated agent's script file, when it is not the default agent. */
+  readonly agentScriptFile: string | undefined;
   close(): Promise<void>;
 }
 
 export interface LocalApiOptions {
   /** Called once per answered request, for an access log. */
   readonly onRequest?: (entry: AccessLogEntry) => void;
+  /** Called once per answered request of the chat sandbox. */
+  readonly onSandboxRequest?: (entry: AccessLogEntry) => void;
+  /** The chat sandbox's limits and timings. @default the sandbox's (DEFAULT_LIMITS) */
+  readonly sandboxLimits?: ParticipantStandInOptions['limits'];
   /** Further variables for the function, such as `POWERTOOLS_LOG_LEVEL`. */
   readonly functionEnv?: FunctionEnvironment;
   /** The stand-in's quotas. @default Connect's: 5 requests/s, burst 8, 500 concurrent chats */
@@ -101,15 +117,18 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
   };
 
   try {
-    const standIn = settings.connect === 'stand-in' ? await startConnectStandIn(options.standIn) : undefined;
-    if (standIn) opened.push(standIn);
-
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).
     let api: ApiGatewayServer | undefined;
     let demo: DemoServer | undefined;
+    let sandbox: ParticipantStandIn | undefined;
     const startDemo = async () => {
-      demo = await startDemoServer({ port: settings.demoPort, apiUrl: () => api?.url ?? '' });
+      demo = await startDemoServer({
+        port: settings.demoPort,
+        apiUrl: () => api?.url ?? '',
+        participantEndpoint: () => sandbox?.url ?? '',
+        region: settings.region,
+      });
       opened.push(demo);
       return demo;
     };
@@ -121,6 +140,22 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     };
     // The handler's own parsing, so a bad setting stops the start with the handler's message.
     const config = loadConfig(handlerEnv);
+
+    if (settings.connect === 'stand-in') {
+      sandbox = createParticipantStandIn({
+        allowedOrigins: config.allowedOrigins,
+        attachmentsEnabled: config.attachmentsEnabled,
+        ...(settings.agentScript && { agentScript: settings.agentScript }),
+        ...(options.sandboxLimits && { limits: options.sandboxLimits }),
+        ...(options.onSandboxRequest && { onRequest: options.onSandboxRequest }),
+      });
+      opened.push(sandbox);
+    }
+    const standIn = sandbox && (await startConnectStandIn({ ...options.standIn, chatHost: sandbox.store }));
+    if (standIn) {
+      opened.push(standIn);
+      sandbox!.store.onChatEnded = (contactId) => standIn.endChat(contactId);
+    }
 
     const environment = { ...functionEnvironment(settings, handlerEnv, standIn), ...options.functionEnv };
     const lambda = createLambdaRuntime({
@@ -138,6 +173,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       ...(options.throttling !== undefined && { throttling: options.throttling }),
     });
     opened.push(api);
+    await sandbox?.listen(settings.participantPort);
     const page = demo ?? (await startDemo());
 
     const allowedOrigins = originList(config);
@@ -155,6 +191,8 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
         endpoint: standIn?.url ?? process.env.AWS_ENDPOINT_URL_CONNECT ?? process.env.AWS_ENDPOINT_URL,
       },
       standIn,
+      sandbox,
+      agentScriptFile: settings.agentScriptFile,
       close: closeAll,
     };
   } catch (error) {

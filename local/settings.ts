@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HANDLER_ENV } from '../lib/handler-contract.ts';
+import { type AgentScript, AgentScriptError, parseAgentScript } from './simulated-agent/agent-script.ts';
 
 /** Where chats are started: the built-in stand-in, or the real Amazon Connect. */
 export type ConnectTarget = 'stand-in' | 'aws';
@@ -34,6 +35,8 @@ export const DEFAULT_API_PORT = 3000;
 export const LOCAL_ENV = {
   port: 'PORT',
   demoPort: 'DEMO_PORT',
+  participantPort: 'PARTICIPANT_PORT',
+  agentScript: 'AGENT_SCRIPT',
   connectTarget: 'CONNECT_TARGET',
   configFile: 'START_CHAT_CONFIG',
   region: 'AWS_REGION',
@@ -44,6 +47,8 @@ export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
   ...Object.values(HANDLER_ENV),
   LOCAL_ENV.port,
   LOCAL_ENV.demoPort,
+  LOCAL_ENV.participantPort,
+  LOCAL_ENV.agentScript,
   LOCAL_ENV.connectTarget,
   LOCAL_ENV.region,
 ]);
@@ -55,6 +60,12 @@ export interface LocalSettings {
   readonly apiPort: number;
   /** Port of the demo page on 127.0.0.1; 0 picks a free one. @default apiPort + 1 */
   readonly demoPort: number;
+  /** Port of the chat sandbox (Participant Service stand-in) on 127.0.0.1; 0 picks a free one. @default apiPort + 2 */
+  readonly participantPort: number;
+  /** The simulated agent's script (`--agent-script FILE`), or undefined for the default agent. */
+  readonly agentScript: AgentScript | undefined;
+  /** The script's file, as an absolute path. */
+  readonly agentScriptFile: string | undefined;
   readonly connect: ConnectTarget;
   /** The region the Connect client uses (`AWS_REGION`, or `CONNECT_REGION` for the real Connect). */
   readonly region: string;
@@ -73,6 +84,7 @@ export interface CommandLine {
   readonly help: boolean;
   readonly configFile: string | undefined;
   readonly connect: string | undefined;
+  readonly agentScript: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,12 +104,18 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
       options: {
         config: { type: 'string' },
         connect: { type: 'string' },
+        'agent-script': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     });
-    return { help: values.help === true, configFile: values.config, connect: values.connect };
+    return {
+      help: values.help === true,
+      configFile: values.config,
+      connect: values.connect,
+      agentScript: values['agent-script'],
+    };
   } catch (error) {
     throw new SettingsError(`${(error as Error).message}. Run with --help for the options.`);
   }
@@ -191,12 +209,9 @@ export function readSettings(
   const commandLine = parseCommandLine(args);
   const cwd = options.cwd ?? env.INIT_CWD ?? process.cwd();
   const configArg = commandLine.configFile ?? env[LOCAL_ENV.configFile];
-  const configFile =
-    configArg === undefined || configArg.trim() === ''
-      ? undefined
-      : isAbsolute(configArg)
-        ? configArg
-        : resolve(cwd, configArg);
+  const absolute = (path: string | undefined) =>
+    path === undefined || path.trim() === '' ? undefined : isAbsolute(path) ? path : resolve(cwd, path);
+  const configFile = absolute(configArg);
   const fromFile = configFile === undefined ? {} : readConfigFile(configFile, options.readFile);
 
   // The environment wins over the file, name by name; an empty variable counts as set (ALLOWED_ORIGINS="").
@@ -224,6 +239,19 @@ export function readSettings(
   const demoPort = port(merged[LOCAL_ENV.demoPort], LOCAL_ENV.demoPort, apiPort === 0 ? 0 : apiPort + 1);
   if (demoPort !== 0 && demoPort === apiPort) {
     throw new SettingsError(`${LOCAL_ENV.port} and ${LOCAL_ENV.demoPort} must differ (both are ${apiPort})`);
+  }
+
+  const participantFallback = apiPort === 0 ? 0 : apiPort + 2;
+  if (participantFallback > 65_535 && !given(LOCAL_ENV.participantPort)) {
+    throw new SettingsError(
+      `${LOCAL_ENV.port} is ${apiPort}, so the chat sandbox needs ${LOCAL_ENV.participantPort} set to a free port`,
+    );
+  }
+  const participantPort = port(merged[LOCAL_ENV.participantPort], LOCAL_ENV.participantPort, participantFallback);
+  if (participantPort !== 0 && (participantPort === apiPort || participantPort === demoPort)) {
+    throw new SettingsError(
+      `${LOCAL_ENV.participantPort} (${participantPort}) must differ from ${LOCAL_ENV.port} and ${LOCAL_ENV.demoPort}`,
+    );
   }
 
   const handlerEnv: Record<string, string> = {};
@@ -270,5 +298,47 @@ export function readSettings(
     }
   }
 
-  return { apiPort, demoPort, connect, region, handlerEnv, configFile, notices };
+  const agentScriptFile = absolute(commandLine.agentScript ?? merged[LOCAL_ENV.agentScript]);
+  let agentScript: AgentScript | undefined;
+  if (agentScriptFile !== undefined && connect === 'aws') {
+    notices.push(
+      `The agent script ${agentScriptFile} is not used: with ${LOCAL_ENV.connectTarget}=aws there is no chat sandbox.`,
+    );
+  } else if (agentScriptFile !== undefined) {
+    agentScript = readAgentScript(agentScriptFile, options.readFile);
+  }
+
+  return {
+    apiPort,
+    demoPort,
+    participantPort,
+    agentScript,
+    agentScriptFile: agentScript === undefined ? undefined : agentScriptFile,
+    connect,
+    region,
+    handlerEnv,
+    configFile,
+    notices,
+  };
+}
+
+/** Reads and checks `--agent-script FILE`. */
+function readAgentScript(
+  path: string,
+  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): AgentScript {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new SettingsError(
+      `Cannot read the agent script ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  try {
+    return parseAgentScript(text, path);
+  } catch (error) {
+    if (error instanceof AgentScriptError) throw new SettingsError(error.message);
+    throw error;
+  }
 }

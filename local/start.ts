@@ -25,18 +25,22 @@ import {
   STAND_IN_INSTANCE_ID,
 } from './settings.ts';
 
-const USAGE = `Usage: npm start [-- [--connect=stand-in|aws] [--config FILE]]
+const USAGE = `Usage: npm start [-- [--connect=stand-in|aws] [--config FILE] [--agent-script FILE]]
 
 Runs the start-chat API locally: the deployed handler bundle behind an API Gateway emulation,
-with a demo page that calls it from the browser.
+with a demo page that calls it from the browser, and a chat sandbox that holds the conversations.
 
 Options (flag, or environment variable; flags win over variables, variables over the file):
   --connect=TARGET  ${LOCAL_ENV.connectTarget}     stand-in (default): the built-in Connect stand-in, no AWS account;
                                        aws: the real Amazon Connect (needs ${HANDLER_ENV.instanceId},
                                        ${HANDLER_ENV.contactFlowId}, AWS_REGION and AWS credentials)
   --config FILE     ${LOCAL_ENV.configFile}  a JSON object of settings, keyed by the variable names
+  --agent-script FILE
+                    ${LOCAL_ENV.agentScript}       the chat sandbox's simulated agent: a JSON script (README)
                     ${LOCAL_ENV.port}               the API's port on 127.0.0.1 (default 3000)
                     ${LOCAL_ENV.demoPort}          the demo page's port (default PORT + 1)
+                    ${LOCAL_ENV.participantPort}   the chat sandbox's port: Participant Service stand-in,
+                                       agent console (default PORT + 2)
 
 The handler reads the variables the deployed function reads (see lambda/config.ts and the README),
 such as ALLOWED_ORIGINS (default: the demo page's origins), ALLOWED_ATTRIBUTE_KEYS or
@@ -50,7 +54,12 @@ function cannotStart(message: string, code: number): number {
 }
 
 function portAdvice(error: PortInUseError): string {
-  const setting = error.purpose === 'the API' ? LOCAL_ENV.port : LOCAL_ENV.demoPort;
+  const setting =
+    error.purpose === 'the API'
+      ? LOCAL_ENV.port
+      : error.purpose === 'the chat sandbox'
+        ? LOCAL_ENV.participantPort
+        : LOCAL_ENV.demoPort;
   const suggestion = error.port === 0 ? 0 : Math.min(error.port + 100, 65_535);
   return `port ${error.port} on ${error.host} (${error.purpose}) is already in use. Is another \`npm start\` still running?\nStop it, or choose another port: ${setting}=${suggestion} npm start`;
 }
@@ -120,7 +129,7 @@ async function main(args: readonly string[]): Promise<number | undefined> {
 
   let api: LocalApi;
   try {
-    api = await startLocalApi(settings, { onRequest });
+    api = await startLocalApi(settings, { onRequest, onSandboxRequest: onRequest });
   } catch (error) {
     if (error instanceof PortInUseError) return cannotStart(portAdvice(error), 1);
     if (error instanceof ListenError || error instanceof ConfigurationError || error instanceof MissingBundleError) {

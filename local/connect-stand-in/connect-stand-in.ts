@@ -11,6 +11,9 @@
  * - Chats end after `chatLifetimeMs` (by default the five minutes Connect gives a customer to connect), so
  *   a long `npm start` neither fills the quota for good nor keeps every chat in memory; only the last
  *   `maxRecordedCalls` calls are kept for inspection.
+ * - With a `chatHost` (the chat sandbox of `npm start`), each started chat is handed to it with the
+ *   request, and stays active (in the quota) until the host ends it with `endChat`; the host may refuse
+ *   a start with a Connect error, such as a PersistentChat whose source contact is still active.
  * - Scriptable faults for tests: a queue of outcomes (a named error, a delay, a hang, a connection reset)
  *   consumed one per call before normal handling. `reset()` starts afresh: calls still in flight from
  *   before it are dropped, so one test's slow calls cannot leak into the next.
@@ -55,6 +58,31 @@ export interface RecordedCall {
   readonly requestId: string;
 }
 
+/** A chat the stand-in started, as handed to its `chatHost`. */
+export interface StartedChat {
+  readonly contactId: string;
+  readonly participantId: string;
+  readonly participantToken: string;
+  /** The StartChatContact request body. */
+  readonly request: Readonly<Record<string, unknown>>;
+}
+
+/** A Connect error the stand-in answers with. */
+export interface ConnectErrorReply {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** Who holds the conversations of the chats the stand-in starts: the chat sandbox. */
+export interface ChatHost {
+  /** A Connect error refusing this start, checked after the stand-in's own checks; undefined accepts it. */
+  refuseStart(request: Readonly<Record<string, unknown>>): ConnectErrorReply | undefined;
+  /** The chat started; it stays active until the host calls the stand-in's `endChat`. */
+  chatStarted(chat: StartedChat): void;
+  /** StopContact ended the chat. */
+  chatStopped(contactId: string): void;
+}
+
 export interface ConnectStandInOptions {
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly port?: number;
@@ -81,6 +109,8 @@ export interface ConnectStandInOptions {
   readonly chatLifetimeMs?: number;
   /** Calls kept in `calls`, the most recent. @default 10_000 */
   readonly maxRecordedCalls?: number;
+  /** Holds the started chats' conversations and ends them. @default none: chats end after chatLifetimeMs */
+  readonly chatHost?: ChatHost;
 }
 
 interface ChatRecord {
@@ -104,6 +134,8 @@ export interface ConnectStandIn {
   activeChats(): number;
   /** Ends every active chat, freeing the concurrent-chat quota. */
   endAllChats(): void;
+  /** Ends one chat (its host ended it), freeing its place in the quota. */
+  endChat(contactId: string): void;
   /** Changes rate throttling from now on (a full bucket); `false` turns it off. */
   setRateLimit(limit: { readonly ratePerSecond: number; readonly burst: number } | false): void;
   /** Clears calls, script, chats and tokens, as a fresh stand-in. */
@@ -182,13 +214,16 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     active--;
   }
 
-  /** Ends chats past their lifetime and forgets them. */
+  /**
+   * Ends chats past their lifetime and forgets them. A host's chats stay active until it ends them: past
+   * their lifetime only their ClientToken is forgotten.
+   */
   function expireChats(now: number): void {
     let expired = 0;
     while (expired < chatsByAge.length && chatsByAge[expired]!.endsAt <= now) {
       const chat = chatsByAge[expired++]!;
-      endChat(chat);
-      chatsById.delete(chat.response.ContactId!);
+      if (settings.chatHost === undefined) endChat(chat);
+      if (!chat.active) chatsById.delete(chat.response.ContactId!);
       if (chat.clientToken !== undefined) chatsByToken.delete(chat.clientToken);
     }
     if (expired > 0) chatsByAge = chatsByAge.slice(expired);
@@ -253,6 +288,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
         'The allowed limit for concurrent active chats has been exceeded',
       );
     }
+    const refusal = settings.chatHost?.refuseStart(body);
+    if (refusal !== undefined) return sendError(response, call, refusal.name, refusal.message);
     const persistent = isObject(body.PersistentChat) ? body.PersistentChat : undefined;
     const chat: ChatRecord = {
       response: {
@@ -269,6 +306,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     chatsByAge.push(chat);
     chatsById.set(chat.response.ContactId!, chat);
     if (clientToken !== undefined) chatsByToken.set(clientToken, chat);
+    settings.chatHost?.chatStarted({
+      contactId: chat.response.ContactId!,
+      participantId: chat.response.ParticipantId!,
+      participantToken: chat.response.ParticipantToken!,
+      request: body,
+    });
     send(response, call, 200, chat.response);
   }
 
@@ -276,6 +319,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     const chat = typeof body.ContactId === 'string' ? chatsById.get(body.ContactId) : undefined;
     if (!chat) return sendError(response, call, 'ResourceNotFoundException', 'Contact not found');
     endChat(chat);
+    settings.chatHost?.chatStopped(chat.response.ContactId!);
     send(response, call, 200, {});
   }
 
@@ -365,6 +409,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     },
     endAllChats: () => {
       for (const chat of chatsById.values()) endChat(chat);
+    },
+    endChat: (contactId) => {
+      const chat = chatsById.get(contactId);
+      if (chat === undefined) return;
+      endChat(chat);
+      if (chat.endsAt <= Date.now()) chatsById.delete(contactId);
     },
     reset: () => {
       epoch++;

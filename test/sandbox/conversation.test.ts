@@ -1,0 +1,182 @@
+/**
+ * A whole conversation through the real amazon-connect-chatjs (in Node), against what `npm start` runs:
+ * the chat is started over HTTP through the API, then held with the chat sandbox and its default
+ * simulated agent, whose timing contract (joins within 2 s of the customer's connection, answers every
+ * text/plain message within 2 s quoting it) is checked here with its default delays.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import { readSettings } from '../../local/settings.ts';
+import { type ChatDetails, ChatjsSession, disposeSessions } from '../support/chatjs.ts';
+
+const EVENT = 'application/vnd.amazonaws.connect.event.';
+
+let api: LocalApi;
+
+beforeAll(async () => {
+  api = await startLocalApi(readSettings([], { PORT: '0', ATTACHMENTS_ENABLED: 'true' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+}, 30_000);
+afterAll(async () => {
+  disposeSessions();
+  await api?.close();
+});
+
+async function startChat(target: LocalApi, body: Record<string, unknown> = {}): Promise<ChatDetails> {
+  const response = await fetch(target.apiUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ParticipantDetails: { DisplayName: 'Ada' }, ...body }),
+  });
+  const json = (await response.json()) as { data: { startChatResult: ChatDetails } };
+  return json.data.startChatResult;
+}
+
+/** A Participant Service call with a raw token, as a client other than chatjs makes it. */
+function call(target: LocalApi, path: string, token: string, body: unknown = {}): Promise<Response> {
+  return fetch(`${target.sandbox!.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Amz-Bearer': token },
+    body: JSON.stringify(body),
+  });
+}
+
+test('a conversation from start to end: agent, typing, messages both ways, receipts, attachment, transcript, 403 after', async () => {
+  // Arrange
+  const details = await startChat(api, { InitialMessage: { ContentType: 'text/plain', Content: 'Hi there' } });
+  const customer = new ChatjsSession(details, api.sandbox!.url);
+
+  // Act 1: connect; the default agent joins and greets.
+  const connectedAt = Date.now();
+  const connected = await customer.session.connect();
+  const joined = await customer.waitFor(
+    'onMessage',
+    (item) => item.ContentType === `${EVENT}participant.joined` && item.ParticipantRole === 'AGENT',
+  );
+  const greeting = await customer.waitFor(
+    'onMessage',
+    (item) => item.Type === 'MESSAGE' && item.ParticipantRole === 'AGENT',
+  );
+
+  // Assert 1
+  expect(connected.connectSuccess).toBe(true);
+  expect(joined.at - connectedAt).toBeLessThanOrEqual(2_000);
+  expect(greeting.data).toMatchObject({ ContentType: 'text/plain', ContactId: details.ContactId });
+  expect(customer.events.some((event) => event.name === 'onTyping' && event.data.ParticipantRole === 'AGENT')).toBe(
+    true,
+  );
+
+  // Act 2: the customer types and sends a message; the agent gets it, reads it and answers.
+  await customer.session.sendEvent({ contentType: `${EVENT}typing` });
+  const sentAt = Date.now();
+  const sent = await customer.session.sendMessage({ contentType: 'text/plain', message: 'Where is order 42?' });
+  const messageId: string = sent.data.Id;
+  const echo = await customer.waitFor('onMessage', (item) => item.Id === messageId);
+  const delivered = await customer.waitFor(
+    'onDeliveredReceipt',
+    (item) => item.MessageMetadata.MessageId === messageId,
+  );
+  const read = await customer.waitFor('onReadReceipt', (item) => item.MessageMetadata.MessageId === messageId);
+  const reply = await customer.waitFor(
+    'onMessage',
+    (item) =>
+      item.ParticipantRole === 'AGENT' && item.Type === 'MESSAGE' && item.Content.includes('Where is order 42?'),
+  );
+  await customer.session.sendEvent({
+    contentType: `${EVENT}message.read`,
+    content: JSON.stringify({ messageId: reply.data.Id }),
+  });
+
+  // Assert 2
+  expect(echo.data).toMatchObject({ ParticipantRole: 'CUSTOMER', Content: 'Where is order 42?', DisplayName: 'Ada' });
+  expect(delivered.data.MessageMetadata.Receipts[0].RecipientParticipantId).not.toBe(details.ParticipantId);
+  expect(read.data.MessageMetadata.Receipts[0].ReadTimestamp).toEqual(expect.any(String));
+  expect(reply.data.ContentType).toBe('text/plain');
+  expect(reply.at - sentAt).toBeLessThanOrEqual(2_000);
+
+  // Act 3: an attachment up and down; one too large is refused.
+  const file = new File(['hello, file'], 'note.txt', { type: 'text/plain' });
+  await customer.session.sendAttachment({ attachment: file });
+  const attachment = await customer.waitFor('onMessage', (item) => item.Type === 'ATTACHMENT');
+  const attachmentId: string = attachment.data.Attachments[0].AttachmentId;
+  const blob: Blob = await customer.session.downloadAttachment({ attachmentId });
+  const thanks = await customer.waitFor(
+    'onMessage',
+    (item) => item.ParticipantRole === 'AGENT' && item.Content?.includes('note.txt'),
+  );
+  const tooLarge = await customer.session
+    .sendAttachment({
+      attachment: new File([new Uint8Array(21 * 1024 * 1024)], 'big.pdf', { type: 'application/pdf' }),
+    })
+    .then(
+      () => 'sent',
+      (error: any) => error,
+    );
+
+  // Assert 3
+  expect(attachment.data.Attachments[0]).toMatchObject({ AttachmentName: 'note.txt', Status: 'APPROVED' });
+  expect(await blob.text()).toBe('hello, file');
+  expect(thanks.data.Content).toContain('note.txt');
+  expect(tooLarge).toMatchObject({ type: 'ValidationException', statusCode: 400 });
+
+  // Act 4: the transcript, two items a page, newest first scanning back.
+  const pages: any[][] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await customer.session.getTranscript({ maxResults: 2, scanDirection: 'BACKWARD', nextToken });
+    pages.push(page.data.Transcript);
+    nextToken = page.data.NextToken;
+  } while (nextToken !== undefined && pages.length < 50);
+  const all = await customer.session.getTranscript({ maxResults: 100, scanDirection: 'FORWARD' });
+  const newestFirst = await customer.session.getTranscript({ maxResults: 3, sortOrder: 'DESCENDING' });
+  const fromMessage = await customer.session.getTranscript({
+    maxResults: 2,
+    scanDirection: 'FORWARD',
+    startPosition: { id: messageId },
+  });
+
+  // Assert 4
+  const ids = (items: any[]) => items.map((item) => item.Id);
+  const everything = ids(all.data.Transcript);
+  expect(all.data.InitialContactId).toBe(details.ContactId);
+  expect(pages.every((page) => page.length <= 2)).toBe(true);
+  expect(pages.toReversed().flatMap(ids)).toEqual(everything);
+  expect(ids(newestFirst.data.Transcript)).toEqual(everything.slice(-3).reverse());
+  expect(ids(fromMessage.data.Transcript)).toEqual(
+    everything.slice(everything.indexOf(messageId), everything.indexOf(messageId) + 2),
+  );
+  expect(all.data.Transcript[1]).toMatchObject({ Type: 'MESSAGE', Content: 'Hi there', ParticipantRole: 'CUSTOMER' });
+  expect(all.data.Transcript.some((item: any) => item.ContentType === `${EVENT}typing`)).toBe(false);
+  expect(
+    all.data.Transcript.some(
+      (item: any) =>
+        item.Type === 'MESSAGEMETADATA' &&
+        item.MessageMetadata.MessageId === reply.data.Id &&
+        item.MessageMetadata.Receipts[0].RecipientParticipantId === details.ParticipantId,
+    ),
+  ).toBe(true);
+
+  // Act 5: the customer leaves.
+  const connectionToken: string = customer.session.getChatDetails().connectionDetails.connectionToken;
+  await customer.session.disconnectParticipant();
+  await customer.waitFor('onEnded');
+  const afterMessage = await call(api, '/participant/message', connectionToken, {
+    ContentType: 'text/plain',
+    Content: 'still there?',
+  });
+  const afterConnect = await call(api, '/participant/connection', details.ParticipantToken, { Type: ['WEBSOCKET'] });
+
+  // Assert 5
+  const last = customer.messages().slice(-2);
+  expect(last.map((item) => [item.ContentType, item.ParticipantRole])).toEqual([
+    [`${EVENT}participant.left`, 'CUSTOMER'],
+    [`${EVENT}chat.ended`, 'SYSTEM'],
+  ]);
+  for (const response of [afterMessage, afterConnect]) {
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException/);
+    expect(await response.json()).toMatchObject({ __type: 'AccessDeniedException' });
+  }
+  expect(api.standIn!.activeChats()).toBe(0);
+}, 30_000);
