@@ -70,6 +70,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     '/index.html': index,
     '/demo.js': page('demo.js', TYPES.js),
     '/demo.css': page('demo.css', TYPES.css),
+    '/conversation.js': page('conversation.js', TYPES.js),
     '/chat-ui/chat-view.js': { path: join(CHAT_UI_DIR, 'chat-view.js'), type: TYPES.js },
     '/chat-ui/chat-view.css': { path: join(CHAT_UI_DIR, 'chat-view.css'), type: TYPES.css },
     '/vendor/amazon-connect-chat.js': { path: CHATJS_BUNDLE, type: TYPES.js },

@@ -1,6 +1,8 @@
 // The demo widget: posts the form to the start-chat API from the browser (cross-origin, so with a CORS
-// preflight) and shows data.startChatResult, or the error envelope, or why the browser got no answer.
-// Plain browser JavaScript, served as is.
+// preflight) and shows data.startChatResult, or the error envelope, or why the browser got no answer;
+// then holds the chat with amazon-connect-chatjs (conversation.js). Plain browser JavaScript, served as is.
+
+import { openConversation } from './conversation.js';
 
 const form = document.querySelector('#start-chat');
 const button = document.querySelector('#start');
@@ -80,7 +82,7 @@ function showStarted(status, json) {
     hint: [
       'Next, a widget opens the chat with amazon-connect-chatjs: ',
       'connect.ChatSession.create({ chatDetails: startChatResult, type: "CUSTOMER" })',
-      '. The built-in Connect stand-in hands out fake participant tokens, so that step needs a real instance.',
+      '. This page does so below.',
     ],
     body: json,
   });
@@ -110,7 +112,27 @@ function showUnreachable(url, reason) {
   });
 }
 
-async function startChat(event) {
+/**
+ * The start step: asks the API for a chat. Resolves with the answer (`status`, the parsed `json`, the
+ * `retryAfter` header), or rejects with a TypeError when the browser got no answer it could read.
+ */
+async function requestChat(url, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { message: text.slice(0, 200) };
+  }
+  return { ok: response.ok, status: response.status, json, retryAfter: response.headers.get('Retry-After') };
+}
+
+async function onSubmit(event) {
   event.preventDefault();
   const url = apiUrl();
   const displayName = form.elements.displayName.value;
@@ -122,26 +144,18 @@ async function startChat(event) {
   button.disabled = true;
   button.textContent = 'Starting…';
   try {
-    let response;
+    let answer;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-        body: JSON.stringify(body),
-      });
+      answer = await requestChat(url, body);
     } catch (error) {
       showUnreachable(url, error instanceof Error ? error.message : String(error));
       return;
     }
-    const text = await response.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = { message: text.slice(0, 200) };
-    }
-    if (response.ok && json.success === true) showStarted(response.status, json);
-    else showError(response.status, json, response.headers.get('Retry-After'));
+    const { ok, status, json, retryAfter } = answer;
+    if (ok && json.success === true) {
+      showStarted(status, json);
+      openConversation(json.data);
+    } else showError(status, json, retryAfter);
   } finally {
     button.disabled = false;
     button.textContent = 'Start chat';
@@ -150,4 +164,4 @@ async function startChat(event) {
 
 document.querySelector('#api-url').textContent = apiUrl();
 document.querySelector('#page-origin').textContent = location.origin;
-form.addEventListener('submit', startChat);
+form.addEventListener('submit', onSubmit);

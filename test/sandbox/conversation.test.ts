@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
 import { readSettings } from '../../local/settings.ts';
-import { type ChatDetails, ChatjsSession, disposeSessions } from '../support/chatjs.ts';
+import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
+import { call, startChat } from '../support/participant-client.ts';
 
 const EVENT = 'application/vnd.amazonaws.connect.event.';
 
@@ -23,28 +24,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function startChat(target: LocalApi, body: Record<string, unknown> = {}): Promise<ChatDetails> {
-  const response = await fetch(target.apiUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ParticipantDetails: { DisplayName: 'Ada' }, ...body }),
-  });
-  const json = (await response.json()) as { data: { startChatResult: ChatDetails } };
-  return json.data.startChatResult;
-}
-
-/** A Participant Service call with a raw token, as a client other than chatjs makes it. */
-function call(target: LocalApi, path: string, token: string, body: unknown = {}): Promise<Response> {
-  return fetch(`${target.sandbox!.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Amz-Bearer': token },
-    body: JSON.stringify(body),
-  });
-}
-
 test('a conversation from start to end: agent, typing, messages both ways, receipts, attachment, transcript, 403 after', async () => {
   // Arrange
-  const details = await startChat(api, { InitialMessage: { ContentType: 'text/plain', Content: 'Hi there' } });
+  const details = await startChat(api.apiUrl, { InitialMessage: { ContentType: 'text/plain', Content: 'Hi there' } });
   const customer = new ChatjsSession(details, api.sandbox!.url);
 
   // Act 1: connect; the default agent joins and greets.
@@ -161,11 +143,13 @@ test('a conversation from start to end: agent, typing, messages both ways, recei
   const connectionToken: string = customer.session.getChatDetails().connectionDetails.connectionToken;
   await customer.session.disconnectParticipant();
   await customer.waitFor('onEnded');
-  const afterMessage = await call(api, '/participant/message', connectionToken, {
+  const afterMessage = await call(api.sandbox!.url, '/participant/message', connectionToken, {
     ContentType: 'text/plain',
     Content: 'still there?',
   });
-  const afterConnect = await call(api, '/participant/connection', details.ParticipantToken, { Type: ['WEBSOCKET'] });
+  const afterConnect = await call(api.sandbox!.url, '/participant/connection', details.ParticipantToken, {
+    Type: ['WEBSOCKET'],
+  });
 
   // Assert 5
   const last = customer.messages().slice(-2);
@@ -173,10 +157,42 @@ test('a conversation from start to end: agent, typing, messages both ways, recei
     [`${EVENT}participant.left`, 'CUSTOMER'],
     [`${EVENT}chat.ended`, 'SYSTEM'],
   ]);
-  for (const response of [afterMessage, afterConnect]) {
-    expect(response.status).toBe(403);
-    expect(response.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException/);
-    expect(await response.json()).toMatchObject({ __type: 'AccessDeniedException' });
+  for (const result of [afterMessage, afterConnect]) {
+    expect(result.status).toBe(403);
+    expect(result.errorType).toMatch(/^AccessDeniedException/);
+    expect(result.body).toMatchObject({ __type: 'AccessDeniedException' });
   }
   expect(api.standIn!.activeChats()).toBe(0);
 }, 30_000);
+
+test('attachments follow the deployment: with ATTACHMENTS_ENABLED off, the API says so and uploads are refused', async () => {
+  // Arrange
+  const off = await startLocalApi(readSettings([], { PORT: '0' }), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  try {
+    const response = await fetch(off.apiUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ParticipantDetails: { DisplayName: 'Ada' } }),
+    });
+    const { data } = (await response.json()) as any;
+    const customer = new ChatjsSession(data.startChatResult, off.sandbox!.url);
+    await customer.session.connect();
+
+    // Act
+    const refused = await customer.session
+      .sendAttachment({ attachment: new File(['hi'], 'note.txt', { type: 'text/plain' }) })
+      .then(
+        () => 'sent',
+        (error: any) => error,
+      );
+
+    // Assert
+    expect(data.featurePermissions.ATTACHMENTS).toBe(false);
+    expect(refused).toMatchObject({ type: 'ValidationException', statusCode: 400 });
+    expect(refused.message).toContain('ATTACHMENTS_ENABLED');
+    expect(customer.messages().some((item) => item.Type === 'ATTACHMENT')).toBe(false);
+  } finally {
+    disposeSessions();
+    await off.close();
+  }
+});

@@ -49,6 +49,8 @@ function configure(endpoint: string): string {
 }
 
 export interface ChatEvent {
+  /** Its place among the session's events. */
+  readonly index: number;
   readonly name: string;
   readonly at: number;
   readonly data: any;
@@ -85,7 +87,9 @@ export class ChatjsSession {
       options: { region },
     });
     for (const name of EVENTS) {
-      this.session[name]((event: any) => this.events.push({ name, at: Date.now(), data: event?.data }));
+      this.session[name]((event: any) =>
+        this.events.push({ index: this.events.length, name, at: Date.now(), data: event?.data }),
+      );
     }
     sessions.add(this);
   }
@@ -95,15 +99,16 @@ export class ChatjsSession {
     return this.events.filter((event) => event.name === 'onMessage').map((event) => event.data);
   }
 
-  /** Resolves with the first event matching, waiting for it up to `timeoutMs`. */
+  /** Resolves with the first event matching (from the `after`-th on), waiting for it up to `timeoutMs`. */
   async waitFor(
     name: (typeof EVENTS)[number],
     matches: (data: any) => boolean = () => true,
     timeoutMs = 8_000,
+    after = -1,
   ): Promise<ChatEvent> {
     const endsAt = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.events.find((event) => event.name === name && matches(event.data));
+      const found = this.events.find((event) => event.index > after && event.name === name && matches(event.data));
       if (found !== undefined) return found;
       if (Date.now() > endsAt) {
         const seen = this.events.map((event) => `${event.name} ${event.data?.ContentType ?? ''}`).join('\n');
