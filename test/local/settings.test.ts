@@ -50,6 +50,17 @@ describe('defaults', () => {
     expect(readSettings([], { PORT: '0' })).toMatchObject({ apiPort: 0, demoPort: 0 });
   });
 
+  test('the chat sandbox listens on PORT + 2 unless PARTICIPANT_PORT says otherwise; it cannot share a port', () => {
+    expect(readSettings([], {}).participantPort).toBe(3002);
+    expect(readSettings([], { PORT: '4000' }).participantPort).toBe(4002);
+    expect(readSettings([], { PORT: '0' }).participantPort).toBe(0);
+    expect(readSettings([], { PORT: '4000', PARTICIPANT_PORT: '4500' }).participantPort).toBe(4500);
+    expect(settingsError(() => readSettings([], { PORT: '4000', PARTICIPANT_PORT: '4001' })).message).toMatch(
+      /^PARTICIPANT_PORT \(4001\) must differ from PORT and DEMO_PORT/,
+    );
+    expect(settingsError(() => readSettings([], { PORT: '65534' })).message).toMatch(/needs PARTICIPANT_PORT set/);
+  });
+
   test.each([['abc'], ['-1'], ['70000'], ['3.5']])('PORT=%s is refused, naming PORT', (value) => {
     expect(settingsError(() => readSettings([], { PORT: value })).message).toMatch(/^PORT must be a port number/);
   });
