@@ -155,6 +155,8 @@ const api = await startLocalApi(settings, {
     maxRecordedCalls: 100,
     chatLifetimeMs: 1_000,
   },
+  // Likewise the chat sandbox: a chat nobody connects to ends after 1 s and is forgotten 1 s later.
+  sandboxLimits: { connectWindowMs: 1_000, endedChatRetentionMs: 1_000, maxChats: 100_000 },
   throttling: false,
   maxConcurrency: CONCURRENCY,
   warmContainers: CONCURRENCY,

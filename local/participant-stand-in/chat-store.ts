@@ -206,10 +206,6 @@ export class ChatStore implements ChatHost {
     return this.#contacts.size;
   }
 
-  contact(contactId: string): ChatContact | undefined {
-    return this.#contacts.get(contactId);
-  }
-
   // --- The Connect stand-in's side (ChatHost) ---
 
   refuseStart(request: Readonly<Record<string, unknown>>): ConnectErrorReply | undefined {
@@ -440,7 +436,7 @@ export class ChatStore implements ChatHost {
     const item =
       contentType === EVENT_TYPES.typing
         ? this.typing(participant)
-        : this.#append(participant.contact, sender(participant), { Type: 'EVENT', ContentType: contentType }, false);
+        : this.#append(participant.contact, sender(participant), { Type: 'EVENT', ContentType: contentType }, 'capped');
     return { Id: item.Id, AbsoluteTime: item.AbsoluteTime };
   }
 
@@ -492,7 +488,7 @@ export class ChatStore implements ChatHost {
 
   /** A message, attachment or event from a participant. Throws ServiceQuotaExceeded when memory is full. */
   post(participant: Participant, fields: Pick<Item, 'Type'> & Partial<Item>): Item {
-    return this.#append(participant.contact, sender(participant), fields, false);
+    return this.#append(participant.contact, sender(participant), fields, 'capped');
   }
 
   typing(participant: Participant): Item {
@@ -524,7 +520,7 @@ export class ChatStore implements ChatHost {
     };
     if (contact.receipts.has(key)) return this.#build(contact, fields);
     contact.receipts.add(key);
-    return this.#append(contact, undefined, fields, false);
+    return this.#append(contact, undefined, fields, 'capped');
   }
 
   /** The agent joins the chat (once). */
@@ -585,12 +581,17 @@ export class ChatStore implements ChatHost {
    * Adds an item to the chat and tells the listeners. Items a participant sends are refused with
    * ServiceQuotaExceededException when the chat or the sandbox is full; the service's own always fit.
    */
-  #append(contact: ChatContact, from: ItemSender | undefined, fields: Partial<Item>, always = true): Item {
+  #append(
+    contact: ChatContact,
+    from: ItemSender | undefined,
+    fields: Partial<Item>,
+    room: 'capped' | 'always' = 'always',
+  ): Item {
     if (contact.ended) throw accessDenied();
     const item = this.#build(contact, fields, from);
     if (isKept(item)) {
       const bytes = itemBytes(item);
-      if (always) {
+      if (room === 'always') {
         this.#bytes.force(bytes);
       } else if (
         contact.history.length + contact.items.length >= this.#limits.maxItemsPerChat ||
