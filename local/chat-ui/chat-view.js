@@ -32,8 +32,10 @@ export function describeError(error) {
   if (type === 'AccessDeniedException') {
     return 'The Participant Service refused the token (403 AccessDeniedException): the chat has ended, or the token is not one it handed out.';
   }
-  if (type && inner?.message) return `${type}${status ? ` (${status})` : ''}: ${inner.message}`;
+  // The browser's fetch failed (no answer, or CORS refused it): chatjs passes on its TypeError.
+  const unreachable = status === undefined && (type === undefined || type === 'TypeError');
   if (typeof error === 'string') return error;
+  if (!unreachable && inner?.message) return `${type}${status ? ` (${status})` : ''}: ${inner.message}`;
   return 'No answer from the Participant Service. Is npm start still running, and is this page open on localhost or 127.0.0.1?';
 }
 

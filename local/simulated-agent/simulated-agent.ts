@@ -1,9 +1,9 @@
 /**
  * The simulated agent: makes a conversation happen with no one at the other end, by its script. After
  * the customer connects it joins (once the customer's socket listens, or by the join deadline at the
- * latest), shows typing and greets; it sends a delivered then a read receipt for each customer message
- * and answers it (typing first); it thanks for attachments; a reply may end the chat. It answers the
- * chat's InitialMessage after the greeting.
+ * latest, or at once when the customer writes first), shows typing and greets, once; it sends a delivered
+ * then a read receipt for each customer message and answers it (typing first); it thanks for
+ * attachments; a reply may end the chat. It answers the chat's InitialMessage after the greeting.
  *
  * It steps aside when the chat ends or when the agent console takes the chat over.
  */
@@ -129,7 +129,6 @@ export class SimulatedAgent implements ChatListener {
       const sendAt = at;
       this.#later(contact, Math.max(0, sendAt - TYPING_LEAD_MS), () => this.#store.typing(contact.agent));
       this.#later(contact, sendAt, () => {
-        this.#store.agentJoins(contact);
         this.#store.post(contact.agent, {
           Type: 'MESSAGE',
           ContentType: message.contentType,
@@ -143,10 +142,7 @@ export class SimulatedAgent implements ChatListener {
   /** Receipts for a customer's message or attachment, then the scripted answer, `offsetMs` from now. */
   #answer(contact: ChatContact, item: Item, offsetMs = 0): void {
     const { receiptDelayMs } = this.#script;
-    const receipt = (kind: 'delivered' | 'read') => () => {
-      this.#store.agentJoins(contact);
-      this.#store.receipt(contact.agent, item.Id, kind);
-    };
+    const receipt = (kind: 'delivered' | 'read') => () => this.#store.receipt(contact.agent, item.Id, kind);
     this.#later(contact, offsetMs + receiptDelayMs, receipt('delivered'));
     this.#later(contact, offsetMs + 2 * receiptDelayMs, receipt('read'));
 
@@ -173,6 +169,8 @@ export class SimulatedAgent implements ChatListener {
       this.#state(contact).waiting.push(item);
       return;
     }
+    // A customer who writes before the agent is there gets the agent at once, greeting first.
+    this.#join(contact);
     this.#answer(contact, item);
   }
 

@@ -89,3 +89,29 @@ test('a customer on the demo page and a person in the agent console chat both wa
   await customer.close();
   await agent.close();
 }, 60_000);
+
+test('when the Participant Service does not answer, the page says what to check', async () => {
+  // Arrange: a second npm start whose chat sandbox has stopped (the API and Connect stand-in still run).
+  const broken = await startLocalApi(readSettings([], { PORT: '0' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(broken.demoUrl);
+    await broken.sandbox!.close();
+
+    // Act
+    await page.fill('#display-name', 'Ada Lovelace');
+    await page.click('#start');
+    await page.locator('.chat[data-state="error"]').waitFor({ timeout: 15_000 });
+
+    // Assert
+    expect(await page.locator('#result').getAttribute('data-state')).toBe('success');
+    expect(await page.getByTestId('chat-error').textContent()).toBe(
+      'Could not connect: No answer from the Participant Service. Is npm start still running, and is this page open on localhost or 127.0.0.1?',
+    );
+  } finally {
+    await page.close();
+    await broken.close();
+  }
+}, 30_000);

@@ -196,3 +196,28 @@ test('attachments follow the deployment: with ATTACHMENTS_ENABLED off, the API s
     await off.close();
   }
 });
+
+test('a customer who writes before the agent has joined: it joins at once, greets once, and answers within 2 s', async () => {
+  // Arrange
+  const details = await startChat(api.apiUrl);
+  const customer = new ChatjsSession(details, api.sandbox!.url);
+  await customer.session.connect();
+
+  // Act: write at once, before the agent's join delay.
+  const sentAt = Date.now();
+  await customer.session.sendMessage({ contentType: 'text/plain', message: 'quick question' });
+  const reply = await customer.waitFor(
+    'onMessage',
+    (item) => item.ParticipantRole === 'AGENT' && item.Content?.includes('quick question'),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 700));
+
+  // Assert
+  const fromAgent = customer.messages().filter((item) => item.ParticipantRole === 'AGENT');
+  expect(reply.at - sentAt).toBeLessThanOrEqual(2_000);
+  expect(fromAgent.filter((item) => item.ContentType?.endsWith('participant.joined'))).toHaveLength(1);
+  expect(fromAgent.filter((item) => item.Type === 'MESSAGE').map((item) => item.Content)).toEqual([
+    expect.stringContaining('Hello Ada'),
+    'You wrote: "quick question"',
+  ]);
+});
