@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { readSettings, SettingsError } from '../../local/settings.ts';
 import { AgentScriptError, parseAgentScript } from '../../local/simulated-agent/agent-script.ts';
 import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
 import { startChat } from '../support/participant-client.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'local', 'simulated-agent', 'example-agent-script.json');
 const EVENT = 'application/vnd.amazonaws.connect.event.';
@@ -109,10 +110,7 @@ describe('a scripted agent in a chat', () => {
       receiptDelayMs: 10,
       replyDelayMs: 60,
     };
-    api = await startLocalApi(
-      { ...readSettings([], { PORT: '0' }), agentScript: script },
-      { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } },
-    );
+    api = await startSandboxApi({}, { agentScript: script });
   }, 30_000);
   afterAll(async () => {
     disposeSessions();

@@ -7,19 +7,16 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 let api: LocalApi;
 let browser: Chromium;
 const sandboxRequests: AccessLogEntry[] = [];
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    onSandboxRequest: (entry) => sandboxRequests.push(entry),
-  });
+  api = await startSandboxApi({}, { onSandboxRequest: (entry) => sandboxRequests.push(entry) });
   browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
@@ -92,9 +89,7 @@ test('a customer on the demo page and a person in the agent console chat both wa
 
 test('when the Participant Service does not answer, the page says what to check', async () => {
   // Arrange: a second npm start whose chat sandbox has stopped (the API and Connect stand-in still run).
-  const broken = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  const broken = await startSandboxApi();
   const page = await browser.context.newPage();
   try {
     await page.goto(broken.demoUrl);

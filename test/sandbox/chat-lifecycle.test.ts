@@ -5,21 +5,20 @@
  * of the chat it continues. Time is shortened: a "minute" lasts 20 ms and the agent answers within 0.1 s.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { FAST_AGENT } from '../support/agent-scripts.ts';
 import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
 import { call, createConnection, RawSocket, startChat, takeOver } from '../support/participant-client.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const EVENT = 'application/vnd.amazonaws.connect.event.';
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  const settings = readSettings([], { PORT: '0', ALLOW_PERSISTENT_CHAT: 'true' });
-  api = await startLocalApi(
-    { ...settings, agentScript: FAST_AGENT },
-    { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' }, sandboxLimits: { minuteMs: 20, connectWindowMs: 1_000 } },
+  api = await startSandboxApi(
+    { ALLOW_PERSISTENT_CHAT: 'true' },
+    { agentScript: FAST_AGENT, sandboxLimits: { minuteMs: 20, connectWindowMs: 1_000 } },
   );
 }, 30_000);
 afterAll(async () => {

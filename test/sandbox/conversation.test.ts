@@ -5,19 +5,17 @@
  * text/plain message within 2 s quoting it) is checked here with its default delays.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
 import { call, startChat } from '../support/participant-client.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const EVENT = 'application/vnd.amazonaws.connect.event.';
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0', ATTACHMENTS_ENABLED: 'true' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  api = await startSandboxApi({ ATTACHMENTS_ENABLED: 'true' });
 }, 30_000);
 afterAll(async () => {
   disposeSessions();
@@ -167,7 +165,7 @@ test('a conversation from start to end: agent, typing, messages both ways, recei
 
 test('attachments follow the deployment: with ATTACHMENTS_ENABLED off, the API says so and uploads are refused', async () => {
   // Arrange
-  const off = await startLocalApi(readSettings([], { PORT: '0' }), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  const off = await startSandboxApi();
   try {
     const response = await fetch(off.apiUrl, {
       method: 'POST',

@@ -8,11 +8,11 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { createParticipantStandIn } from '../../local/participant-stand-in/participant-stand-in.ts';
-import { readSettings } from '../../local/settings.ts';
 import { FAST_AGENT } from '../support/agent-scripts.ts';
 import { call, createConnection, RawSocket, startChat, takeOver } from '../support/participant-client.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const OPERATIONS = [
   '/participant/message',
@@ -59,14 +59,9 @@ async function expectChatsGoOn(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const settings = readSettings([], { PORT: '0', ATTACHMENTS_ENABLED: 'true' });
-  api = await startLocalApi(
-    { ...settings, agentScript: FAST_AGENT },
-    {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      standIn: { ratePerSecond: false },
-      sandboxLimits: { maxSockets: 12, maxBadFrames: 5 },
-    },
+  api = await startSandboxApi(
+    { ATTACHMENTS_ENABLED: 'true' },
+    { agentScript: FAST_AGENT, standIn: { ratePerSecond: false }, sandboxLimits: { maxSockets: 12, maxBadFrames: 5 } },
   );
   endpoint = api.sandbox!.url;
 }, 30_000);
@@ -414,11 +409,10 @@ describe('origins and hosts', () => {
 describe('memory', () => {
   test('a full sandbox refuses with the protocol error, drops ended chats first, and caps the number of chats', async () => {
     // Arrange: a sandbox of 3 chats and 24 KB.
-    const settings = readSettings([], { PORT: '0' });
-    const small = await startLocalApi(
-      { ...settings, agentScript: FAST_AGENT },
+    const small = await startSandboxApi(
+      {},
       {
-        functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        agentScript: FAST_AGENT,
         standIn: { ratePerSecond: false },
         sandboxLimits: { maxChats: 3, maxStoredBytes: 24_000 },
       },
