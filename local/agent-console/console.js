@@ -3,7 +3,7 @@
 // agent sessions need the Amazon Connect Streams agent websocket; the customer code path speaks the same
 // Participant Service protocol, so the console uses it with the agent's participant token.
 
-import { createChatView } from './chat-ui/chat-view.js';
+import { createChatView, el } from './chat-ui/chat-view.js';
 
 const API = './api/chats';
 const HEADERS = { 'X-Sandbox-Console': '1' };
@@ -15,13 +15,6 @@ const panels = document.querySelector('#panels');
 /** The chats you have opened: their panel and session, by ContactId. */
 const opened = new Map();
 let selected;
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
 
 async function api(path, method = 'GET') {
   const response = await fetch(path, { method, headers: HEADERS });

@@ -10,7 +10,8 @@ const INTERACTIVE_RESPONSE = `${INTERACTIVE}.response`;
 /** How long "… is typing" shows after the last typing event. */
 const TYPING_SHOWN_MS = 3000;
 
-function el(tag, attributes = {}, ...children) {
+/** An element with attributes (true: present, false or undefined: absent) and children. */
+export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : value);
