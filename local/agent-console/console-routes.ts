@@ -89,6 +89,7 @@ export function agentConsoleRoutes(
       ParticipantId: contact.agent.id,
       ParticipantToken: contact.agent.token,
       customerName: contact.customer.displayName,
+      attachmentsEnabled: options.store.attachments.enabled,
     });
   };
 }

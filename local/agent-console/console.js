@@ -40,7 +40,12 @@ async function open(chat) {
   opened.set(chat.contactId, { panel });
   showPanel(chat.contactId);
   try {
-    const details = await api(`${API}/${encodeURIComponent(chat.contactId)}/take-over`, 'POST');
+    const agent = await api(`${API}/${encodeURIComponent(chat.contactId)}/take-over`, 'POST');
+    const details = {
+      ContactId: agent.ContactId,
+      ParticipantId: agent.ParticipantId,
+      ParticipantToken: agent.ParticipantToken,
+    };
     connect.ChatSession.setGlobalConfig({ endpoint: location.origin, region: REGION });
     const session = connect.ChatSession.create({
       chatDetails: details,
@@ -48,7 +53,7 @@ async function open(chat) {
       disableCSM: true,
       options: { region: REGION },
     });
-    createChatView({ container: view, session, details, me: 'You (agent)', attachments: true });
+    createChatView({ container: view, session, details, me: 'You (agent)', attachments: agent.attachmentsEnabled });
     opened.get(chat.contactId).session = session;
   } catch (error) {
     view.textContent = `Could not take the chat over: ${error.message}`;

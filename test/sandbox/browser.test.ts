@@ -3,8 +3,9 @@
  * a person playing the agent in the agent console, each page on its own origin, hold one chat with
  * amazon-connect-chatjs: the console takes the chat over from the simulated agent, both sides see the
  * other typing, messages go both ways and each side's messages get the other's delivered and read marks;
- * the agent ends the chat and the customer's page says so.
+ * the agent sends a file the customer downloads; the agent ends the chat and the customer's page says so.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
 import type { LocalApi } from '../../local/local-api.ts';
@@ -16,7 +17,10 @@ let browser: Chromium;
 const sandboxRequests: AccessLogEntry[] = [];
 
 beforeAll(async () => {
-  api = await startSandboxApi({}, { onSandboxRequest: (entry) => sandboxRequests.push(entry) });
+  api = await startSandboxApi(
+    { ATTACHMENTS_ENABLED: 'true' },
+    { onSandboxRequest: (entry) => sandboxRequests.push(entry) },
+  );
   browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
@@ -62,13 +66,28 @@ test('a customer on the demo page and a person in the agent console chat both wa
   await customerMark.waitFor({ timeout: 15_000 });
   await agentMark.waitFor({ timeout: 15_000 });
 
-  // Act 4: the agent ends the chat.
+  // Act 4: the agent sends a file; the customer downloads it.
+  await agent.locator('.panel [data-testid="chat-file"]').setInputFiles({
+    name: 'invoice.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 sandbox invoice'),
+  });
+  const downloadButton = customer.locator('.chat-message[data-role="AGENT"] .chat-download', {
+    hasText: 'invoice.pdf',
+  });
+  await downloadButton.waitFor({ timeout: 10_000 });
+  const [download] = await Promise.all([customer.waitForEvent('download'), downloadButton.click()]);
+  const downloaded = readFileSync(await download.path(), 'utf8');
+
+  // Act 5: the agent ends the chat.
   await agent.click('.panel .chat-end');
   await customer.locator('.chat[data-state="ended"]').waitFor({ timeout: 10_000 });
 
   // Assert
   expect(agentTyping).toBe('Sandbox Agent is typing…');
   expect(await agent.getByTestId('chat-typing').first().textContent()).toBe('Ada Lovelace is typing…');
+  expect(download.suggestedFilename()).toBe('invoice.pdf');
+  expect(downloaded).toBe('%PDF-1.4 sandbox invoice');
   expect(await customer.getByTestId('chat-status').textContent()).toBe('The chat has ended');
   expect(await customer.getByTestId('chat-log').textContent()).toContain('Sandbox Agent left the chat');
   // The simulated agent stopped answering once the console took over.
