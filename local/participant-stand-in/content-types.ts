@@ -1,7 +1,7 @@
 /**
- * The content types of the Participant Service's items, as amazon-connect-chatjs 5 routes them (see
- * ../shared/notes/participant-service.md): messages a participant may send, the events a participant may
- * send, and the events the service itself writes.
+ * The content types of the Participant Service's items, as amazon-connect-chatjs 5 names and routes them
+ * (its `src/constants.js`): messages a participant may send, the events a participant may send, and the
+ * events the service itself writes.
  */
 import { INITIAL_MESSAGE_LIMITS, INTERACTIVE } from '../../lambda/request-schema.ts';
 
