@@ -11,6 +11,7 @@ import {
   HANDLER_ENV,
   HANDLER_LIMITS,
   ID_PATTERN,
+  ID_RULE,
   isMetricsNamespace,
   METRICS,
   normalizeOrigin,
@@ -80,7 +81,7 @@ function id(name: string, value: string, what: string): string {
     throw new ConfigurationError(name, `must be the ${what} ID, not an ARN (got "${value}")`);
   }
   if (!ID_PATTERN.test(value)) {
-    throw new ConfigurationError(name, `must be a ${what} ID of 1-100 letters, digits, "-" or "_" (got "${value}")`);
+    throw new ConfigurationError(name, `must be the ${what} ID, ${ID_RULE} (got "${value}")`);
   }
   return value;
 }

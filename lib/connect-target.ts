@@ -1,12 +1,13 @@
 /**
  * The Amazon Connect instance and contact flows the function may use, from props that take either IDs or
  * ARNs. An ARN also fixes where the instance lives (partition, region, account); every ARN given must
- * agree on that and on the instance. IDs follow the handler's rule (handler-contract.ts). Values that are
- * unresolved tokens are taken as IDs, unchecked.
+ * agree on that and on the instance, and an instance in another account than the stack's is refused. IDs
+ * follow the handler's rule (handler-contract.ts). Values that are unresolved tokens are taken as IDs,
+ * unchecked.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ID_PATTERN } from './handler-contract.ts';
+import { ID_PATTERN, ID_RULE, parseConnectArn } from './handler-contract.ts';
 import { invalidProp } from './invalid-prop.ts';
 
 /** Where an instance lives. Values may be tokens (the stack's own region and account). */
@@ -34,59 +35,67 @@ export interface ConnectTargetProps {
   readonly allowedContactFlowIds?: readonly string[];
 }
 
-const ARN_PREFIX = String.raw`^arn:(aws[a-z-]*):connect:([a-z0-9-]+):(\d{12}):instance/([A-Za-z0-9_-]{1,100})`;
-const INSTANCE_ARN = new RegExp(`${ARN_PREFIX}$`);
-const FLOW_ARN = new RegExp(`${ARN_PREFIX}/contact-flow/([A-Za-z0-9_-]{1,100})$`);
+/** The id of the synth warning for an instance in another region than the stack. */
+export const CROSS_REGION_WARNING = 'start-chat-contact-api:instanceInAnotherRegion';
 
 const EXAMPLE_INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555';
 
-interface ParsedArn {
-  readonly location: ConnectLocation;
-  readonly instanceId: string;
-}
-
 interface ParsedValue {
   readonly id: string;
-  readonly arn: (ParsedArn & { readonly prop: string; readonly value: string }) | undefined;
+  readonly arn:
+    | (ConnectLocation & { readonly instanceId: string; readonly prop: string; readonly value: string })
+    | undefined;
 }
 
 function parseInstance(value: string): ParsedValue {
   if (Token.isUnresolved(value) || ID_PATTERN.test(value)) return { id: value, arn: undefined };
-  const match = INSTANCE_ARN.exec(value);
-  if (!match) {
+  const arn = parseConnectArn(value);
+  if (arn === undefined || arn.contactFlowId !== undefined) {
     throw invalidProp(
       'instanceId',
       value,
-      `must be an Amazon Connect instance ID (1-100 letters, digits, "-" or "_") or an instance ARN such as "${EXAMPLE_INSTANCE_ARN}"`,
+      `must be an Amazon Connect instance ID (${ID_RULE}) or an instance ARN such as "${EXAMPLE_INSTANCE_ARN}"`,
     );
   }
-  const [, partition, region, account, instanceId] = match as unknown as [string, string, string, string, string];
-  return { id: instanceId, arn: { location: { partition, region, account }, instanceId, prop: 'instanceId', value } };
+  return { id: arn.instanceId, arn: { ...arn, prop: 'instanceId', value } };
 }
 
 function parseFlow(prop: string, value: string): ParsedValue {
   if (Token.isUnresolved(value) || ID_PATTERN.test(value)) return { id: value, arn: undefined };
-  const match = FLOW_ARN.exec(value);
-  if (!match) {
+  const arn = parseConnectArn(value);
+  if (arn?.contactFlowId === undefined) {
     throw invalidProp(
       prop,
       value,
-      `must be a contact flow ID (1-100 letters, digits, "-" or "_") or a contact flow ARN such as "${EXAMPLE_INSTANCE_ARN}/contact-flow/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"`,
+      `must be a contact flow ID (${ID_RULE}), not the flow's name, or a contact flow ARN such as "${EXAMPLE_INSTANCE_ARN}/contact-flow/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"`,
     );
   }
-  const [, partition, region, account, instanceId, flowId] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return { id: flowId, arn: { location: { partition, region, account }, instanceId, prop, value } };
+  return { id: arn.contactFlowId, arn: { ...arn, prop, value } };
 }
 
 function sameLocation(a: ConnectLocation, b: ConnectLocation): boolean {
   return a.partition === b.partition && a.region === b.region && a.account === b.account;
+}
+
+/**
+ * An instance in another account can never be called (its IAM and Connect refuse every request), so that
+ * fails here. An instance in another region works, but sends every chat request across regions: a warning.
+ */
+function checkAgainstStack(scope: IConstruct, arn: NonNullable<ParsedValue['arn']>): void {
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.account) && stack.account !== arn.account) {
+    throw invalidProp(
+      arn.prop,
+      arn.value,
+      `names an instance in account ${arn.account}, but the stack deploys to account ${stack.account}: the function cannot start chats in another account's instance (Amazon Connect would refuse every request, answered 502 UPSTREAM_REJECTED). Deploy the stack in account ${arn.account}, or use an instance of account ${stack.account}`,
+    );
+  }
+  if (!Token.isUnresolved(stack.region) && stack.region !== arn.region) {
+    Annotations.of(scope).addWarningV2(
+      CROSS_REGION_WARNING,
+      `${arn.prop} names an instance in ${arn.region}, but the stack deploys to ${stack.region}: the function in ${stack.region} calls Amazon Connect in ${arn.region}, so every chat request (display names, first messages, attributes) leaves ${stack.region} for ${arn.region}. Where customers' data must stay in one region, deploy the stack in ${arn.region}.`,
+    );
+  }
 }
 
 export function resolveConnectTarget(scope: IConstruct, props: ConnectTargetProps): ConnectTarget {
@@ -104,7 +113,7 @@ export function resolveConnectTarget(scope: IConstruct, props: ConnectTargetProp
         `must be a contact flow of the instance "${instance.id}" given in instanceId`,
       );
     }
-    if (first && !sameLocation(arn.location, first.location)) {
+    if (first && !sameLocation(arn, first)) {
       throw invalidProp(
         arn.prop,
         arn.value,
@@ -112,15 +121,21 @@ export function resolveConnectTarget(scope: IConstruct, props: ConnectTargetProp
       );
     }
   }
+  if (first) checkAgainstStack(scope, first);
 
   const stack = Stack.of(scope);
   const extraContactFlowIds = [...new Set(extras.map((extra) => extra.id))].filter((id) => id !== flow.id);
+  const location: ConnectLocation | undefined = first && {
+    partition: first.partition,
+    region: first.region,
+    account: first.account,
+  };
   return {
     instanceId: instance.id,
     contactFlowId: flow.id,
     extraContactFlowIds,
-    location: first?.location ?? { partition: stack.partition, region: stack.region, account: stack.account },
-    regionFromArn: first?.location.region,
+    location: location ?? { partition: stack.partition, region: stack.region, account: stack.account },
+    regionFromArn: first?.region,
   };
 }
 

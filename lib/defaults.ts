@@ -44,6 +44,8 @@ export const LIMITS = {
   perIpRateLimit: { min: 10, max: 2_000_000_000 },
   /** The evaluation windows AWS WAF offers for rate-based rules, in seconds. */
   perIpRateLimitWindowSeconds: [60, 120, 300, 600],
+  /** Lambda's bounds on a function's memory, in MB. */
+  memorySize: { min: 128, max: 10_240 },
   /** Lambda's limit on all environment variables of a function together. */
   environmentBytes: 4 * 1024,
 } as const;

@@ -92,8 +92,47 @@ export interface OptionalFieldSwitches {
   readonly allowSegmentAttributes: boolean;
 }
 
-/** Amazon Connect instance and contact flow IDs. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+/**
+ * Amazon Connect instance and contact flow IDs: Connect makes every one a UUID
+ * (`11111111-2222-4333-8444-555555555555`), so anything else (a flow's name, a truncated copy) cannot be one.
+ */
+export const ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** What ID_PATTERN allows, in words, for error messages. */
+export const ID_RULE = 'a UUID such as "11111111-2222-4333-8444-555555555555", as Amazon Connect shows it';
+
+/** Where an instance lives, and the IDs an instance or contact flow ARN names. */
+export interface ConnectArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly instanceId: string;
+  /** Set for a contact flow ARN. */
+  readonly contactFlowId: string | undefined;
+}
+
+const UUID = ID_PATTERN.source.slice(1, -1);
+const CONNECT_ARN = new RegExp(
+  `^arn:(aws[a-z-]*):connect:([a-z0-9-]+):(\\d{12}):instance/(${UUID})(?:/contact-flow/(${UUID}))?$`,
+);
+
+/**
+ * Reads an instance ARN (`arn:aws:connect:REGION:ACCOUNT:instance/ID`) or a contact flow ARN
+ * (`.../instance/ID/contact-flow/FLOW_ID`); undefined for anything else.
+ */
+export function parseConnectArn(value: string): ConnectArn | undefined {
+  const match = CONNECT_ARN.exec(value);
+  if (!match) return undefined;
+  const [, partition, region, account, instanceId, contactFlowId] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  return { partition, region, account, instanceId, contactFlowId };
+}
 
 /** Contact attribute keys. */
 export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;

@@ -27,6 +27,7 @@ export interface ResolvedProps extends HandlerSettings {
   readonly perIpRateLimit: { readonly limit: number; readonly windowSeconds: number } | undefined;
   readonly webAclArn: string | undefined;
   readonly cloudWatchRole: boolean;
+  readonly accessLogCallerDetails: boolean;
   readonly memorySize: number;
   readonly reservedConcurrentExecutions: number | undefined;
   readonly logRetention: RetentionDays;
@@ -47,6 +48,7 @@ const STAGE_PROPS = [
   'perIpRateLimitWindow',
   'webAclArn',
   'cloudWatchRole',
+  'accessLogCallerDetails',
 ] as const satisfies ReadonlyArray<keyof StartChatContactApiProps>;
 
 function known(value: unknown): boolean {
@@ -192,6 +194,41 @@ function webAcl(props: StartChatContactApiProps): Pick<ResolvedProps, 'perIpRate
   return { perIpRateLimit: { limit, windowSeconds }, webAclArn: undefined };
 }
 
+/** The limits are shared among the chat routes (route-throttling.ts): at least one request of burst each. */
+function checkThrottlingCoversRoutes(
+  rate: number,
+  burst: number,
+  routePaths: readonly string[],
+  ownApi: boolean,
+): void {
+  if (!ownApi || routePaths.length < 2) return;
+  if (!known(rate) || !known(burst)) {
+    throw invalidProp(
+      'throttlingRateLimit and throttlingBurstLimit',
+      { throttlingRateLimit: rate, throttlingBurstLimit: burst },
+      'must be known at synth when the API serves several chat routes, to share them among the routes; pass numbers, or set serveStageRoot: false',
+    );
+  }
+  if (burst >= routePaths.length) return;
+  throw invalidProp(
+    'throttlingBurstLimit',
+    burst,
+    `must be at least ${routePaths.length}: the burst is shared among the ${routePaths.length} chat routes (${routePaths.map((path) => `/${path}`).join(', ')}), one request each at least; raise it, or set serveStageRoot: false`,
+  );
+}
+
+function reservedConcurrency(value: number | undefined): number | undefined {
+  if (value === undefined || !known(value)) return value;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw invalidProp(
+      'reservedConcurrentExecutions',
+      value,
+      "must be a whole number of at least 1 (Lambda also keeps 100 of the account's concurrency unreserved); 0 would stop the function from running at all, and leaving it unset means no reservation",
+    );
+  }
+  return value;
+}
+
 function logLevel(level: string | undefined): string | undefined {
   if (level === undefined || !known(level)) return level;
   const upper = level.toUpperCase();
@@ -204,6 +241,8 @@ function logLevel(level: string | undefined): string | undefined {
 export function resolveProps(scope: IConstruct, props: StartChatContactApiProps): ResolvedProps {
   stageProps(props);
   const { rate, burst } = throttling(props);
+  const paths = routePaths(props);
+  checkThrottlingCoversRoutes(rate, burst, paths, props.restApi === undefined);
   return {
     target: resolveConnectTarget(scope, props),
     allowedOrigins: normalizeAllowedOrigins(props.allowedOrigins),
@@ -230,14 +269,21 @@ export function resolveProps(scope: IConstruct, props: StartChatContactApiProps)
       LIMITS.maxBodyBytes.max,
     ),
     retryBudgetMs: retryBudgetMs(props.retryBudget),
-    routePaths: routePaths(props),
+    routePaths: paths,
     endpointType: endpointType(props.endpointType),
     throttlingRateLimit: rate,
     throttlingBurstLimit: burst,
     ...webAcl(props),
-    cloudWatchRole: props.cloudWatchRole ?? true,
-    memorySize: props.memorySize ?? DEFAULTS.memorySize,
-    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    cloudWatchRole: props.cloudWatchRole ?? false,
+    accessLogCallerDetails: props.accessLogCallerDetails ?? true,
+    memorySize: wholeNumber(
+      'memorySize',
+      props.memorySize,
+      DEFAULTS.memorySize,
+      LIMITS.memorySize.min,
+      LIMITS.memorySize.max,
+    ),
+    reservedConcurrentExecutions: reservedConcurrency(props.reservedConcurrentExecutions),
     logLevel: logLevel(props.logLevel),
     serviceName: props.serviceName ?? DEFAULTS.serviceName,
     enableSourceMaps: props.enableSourceMaps ?? false,

@@ -13,6 +13,7 @@ import {
   type IRestApi,
   LambdaIntegration,
   LogGroupLogDestination,
+  type MethodDeploymentOptions,
   MethodLoggingLevel,
   RestApi,
   type Stage,
@@ -24,7 +25,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
 import { createAlarms, resolveAlarmSettings, type StartChatContactAlarmOptions } from './alarms.ts';
-import { createApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
+import { ApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
 import { instanceInStackEnvironment, StartChatContactApiMetrics } from './chat-api-metrics.ts';
 import { type ConnectTarget, contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
@@ -35,7 +36,6 @@ import { handlerAssetDirectory } from './handler-asset.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { createHandlerRole } from './handler-role.ts';
 import {
-  acknowledgeApiGatewayLogGroups,
   acknowledgeChatMethodAuthorization,
   acknowledgeNoRequestValidator,
   acknowledgeNoWebAcl,
@@ -43,6 +43,7 @@ import {
   acknowledgeTracing,
 } from './nag-acknowledgements.ts';
 import { type ResolvedProps, resolveProps } from './resolve-props.ts';
+import { shareAmongRoutes } from './route-throttling.ts';
 import { associateWebAcl, createPerIpRateLimitAcl } from './web-acl.ts';
 
 export interface StartChatContactApiProps {
@@ -194,15 +195,17 @@ export interface StartChatContactApiProps {
   readonly endpointType?: EndpointType;
 
   /**
-   * Steady requests per second each method of the stage admits; more get 429 THROTTLED. Sized to
-   * StartChatContact's quota (5 per second per account): raise both together.
+   * Steady chat requests per second the endpoint admits, over all its chat routes together (each route's
+   * `POST` gets an even share); more get 429 THROTTLED. Sized to StartChatContact's quota (5 per second per
+   * account and region): raise both together.
    *
    * @default 5
    */
   readonly throttlingRateLimit?: number;
 
   /**
-   * Requests each method of the stage admits at once above the steady rate. The function retries Connect's
+   * Chat requests the endpoint admits at once above the steady rate, over all its chat routes together
+   * (shared among the routes in whole requests, so at least one per route). The function retries Connect's
    * throttling within its retry budget, so a burst larger than Connect's own (8) is served, only slower.
    *
    * @default 50
@@ -241,25 +244,39 @@ export interface StartChatContactApiProps {
   readonly authorizer?: IAuthorizer;
 
   /**
-   * Set API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`) to a role this
-   * construct creates, which stage logging needs. Set false when the account already has one in this
-   * region or another stack manages it. The role and setting are retained when the stack is deleted.
+   * Set API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`), which the stage's
+   * logging needs, to a role this stack creates. Only for an account and region that have no such role yet
+   * (`aws apigateway get-account` shows `cloudwatchRoleArn` when they have one), and in one stack per
+   * account and region: the role is named `ApiGatewayCloudWatchLogs-<region>`, so a second stack asking for
+   * it fails to deploy. Constructs in one stack share one role. The role is deleted with the stack.
+   *
+   * @default false - the account's existing role is used; without one the stage fails to deploy with
+   * "CloudWatch Logs role ARN must be set in account settings to enable logging"
+   */
+  readonly cloudWatchRole?: boolean;
+
+  /**
+   * Keep each caller's IP address and user agent in the access log. `false` leaves both out, for
+   * deployments that must not store them; the per-IP limit (`perIpRateLimit`) still works, as AWS WAF
+   * counts addresses itself.
    *
    * @default true
    */
-  readonly cloudWatchRole?: boolean;
+  readonly accessLogCallerDetails?: boolean;
 
   // ---- The function and logs ----
 
   /**
-   * The function's memory in MB; Lambda gives CPU in proportion.
+   * The function's memory in MB, 128 to 10,240; Lambda gives CPU in proportion.
    *
    * @default 512
    */
   readonly memorySize?: number;
 
   /**
-   * Concurrent executions reserved for (and capping) the function.
+   * Concurrent executions reserved for (and capping) the function, 1 or more. Requests over the cap are
+   * refused by Lambda before the function runs, so under a flood the function cannot take more of the
+   * account's concurrency than this (see the README's abuse controls for the bound without it).
    *
    * @default - no reservation: the account's unreserved concurrency
    */
@@ -347,6 +364,31 @@ export interface StartChatContactApiProps {
    * @default false
    */
   readonly tracing?: boolean;
+}
+
+/**
+ * Stage throttling applies to each method on its own, so each chat route's POST gets its share of the
+ * limits: together they admit the documented rate and burst (route-throttling.ts). Other methods (the
+ * CORS preflights) keep the stage's limits.
+ */
+function chatMethodThrottling(
+  settings: ResolvedProps,
+  methodOptions: MethodDeploymentOptions,
+): Record<string, MethodDeploymentOptions> {
+  const shares = shareAmongRoutes(
+    { rateLimit: settings.throttlingRateLimit, burstLimit: settings.throttlingBurstLimit },
+    settings.routePaths.length,
+  );
+  return Object.fromEntries(
+    settings.routePaths.map((path, index) => [
+      `/${path}/POST`,
+      {
+        ...methodOptions,
+        throttlingRateLimit: shares[index]!.rateLimit,
+        throttlingBurstLimit: shares[index]!.burstLimit,
+      },
+    ]),
+  );
 }
 
 /**
@@ -455,6 +497,8 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
       retention: settings.logRetention,
       removalPolicy: settings.logRemovalPolicy,
     });
+    // Every method's settings; a method with settings of its own gets these too, or it would not log.
+    const methodOptions: MethodDeploymentOptions = { loggingLevel: MethodLoggingLevel.ERROR, dataTraceEnabled: false };
     const api = new RestApi(this, 'Api', {
       restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
       description: 'Starts Amazon Connect chats',
@@ -463,23 +507,17 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
       deployOptions: {
         stageName: STAGE_NAME,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: accessLogFormat(),
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
+        accessLogFormat: accessLogFormat({ callerDetails: settings.accessLogCallerDetails }),
+        ...methodOptions,
         throttlingRateLimit: settings.throttlingRateLimit,
         throttlingBurstLimit: settings.throttlingBurstLimit,
         tracingEnabled: settings.tracing,
+        methodOptions: chatMethodThrottling(settings, methodOptions),
       },
     });
     acknowledgeNoRequestValidator(api.node.defaultChild!);
 
-    if (settings.cloudWatchRole) {
-      const cloudWatch = createApiGatewayCloudWatchRole(this);
-      acknowledgeApiGatewayLogGroups(cloudWatch.role, cloudWatch.logGroupsArn);
-      // As RestApi orders its own: the API, then the account setting, then the stage that logs through it.
-      cloudWatch.account.node.addDependency(api.node.defaultChild!);
-      api.deploymentStage.node.addDependency(cloudWatch.account);
-    }
+    if (settings.cloudWatchRole) ApiGatewayCloudWatchRole.of(this, api).serve(api.deploymentStage);
 
     addGatewayResponses(api, settings.allowedOrigins, this.attachWebAcl(api, settings));
     return api;

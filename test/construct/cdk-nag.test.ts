@@ -52,7 +52,7 @@ const configurations: Array<[string, Partial<StartChatContactApiProps>]> = [
   ['an existing web ACL', { webAclArn: 'arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/chat/0a1b2c3d' }],
   ['persistent and related chats', { allowPersistentChat: true, allowRelatedContact: true }],
   ['persistent chats of an instance given by ARN', { instanceId: INSTANCE_ARN, allowPersistentChat: true }],
-  ['no CloudWatch role', { cloudWatchRole: false }],
+  ['the account’s CloudWatch role set by the stack', { cloudWatchRole: true }],
   ['any origin, the chat route on the root only', { allowedOrigins: ['*'], path: '' }],
   ['tracing and a dashboard', { tracing: true, createDashboard: true }],
   ['no alarms', { createAlarms: false }],
@@ -60,9 +60,10 @@ const configurations: Array<[string, Partial<StartChatContactApiProps>]> = [
 
 describe('zero unacknowledged findings', () => {
   test.each(configurations)('with %s', (_name, props) => {
-    const { app, chat } = buildChat(props);
+    const { app, stack } = buildChat(props);
     expect(nagFindings(app)).toEqual([]);
-    expectNoStaleAcknowledgements(chat);
+    // The stack: the CloudWatch role, when asked for, is shared by the stack's constructs and lives at its top.
+    expectNoStaleAcknowledgements(stack);
   });
 
   test('in a stack with a fixed account and region', () => {
@@ -117,7 +118,7 @@ describe('zero unacknowledged findings', () => {
 });
 
 describe('what is acknowledged, and why', () => {
-  test('with the defaults: no request validator, no web ACL, a public route, API Gateway’s log groups', () => {
+  test('with the defaults: no request validator, no web ACL, a public route', () => {
     const { chat } = buildChat();
     const rule = (id: string) => id.replace(/\[.*/, '');
     const byRule = acknowledgements(chat).map((ack) => `${rule(ack.id)} ${ack.path.replace(/^ChatStack\/Chat\//, '')}`);
@@ -129,14 +130,22 @@ describe('what is acknowledged, and why', () => {
         'AwsSolutions-COG4 Api/Default/POST',
         'AwsSolutions-APIG4 Api/Default/chat/POST',
         'AwsSolutions-COG4 Api/Default/chat/POST',
-        'AwsSolutions-IAM5 ApiGatewayCloudWatchRole',
       ].sort(),
     );
     const reasons = Object.fromEntries(acknowledgements(chat).map((ack) => [ack.id.replace(/\[.*/, ''), ack.reason]));
     expect(reasons['AwsSolutions-APIG2']).toBe(NAG_REASONS.noRequestValidator);
     expect(reasons['AwsSolutions-APIG3']).toBe(NAG_REASONS.noWebAcl);
     expect(reasons['AwsSolutions-APIG4']).toBe(NAG_REASONS.publicChatRoute);
-    expect(reasons['AwsSolutions-IAM5']).toBe(NAG_REASONS.apiGatewayLogGroups);
+  });
+
+  test('with the CloudWatch role: API Gateway’s log groups, on the stack’s one role', () => {
+    const { stack } = buildChat({ cloudWatchRole: true });
+    expect(acknowledgements(stack).filter((ack) => ack.id.startsWith('AwsSolutions-IAM5'))).toEqual([
+      expect.objectContaining({
+        path: 'ChatStack/ApiGatewayCloudWatchRole/Role',
+        reason: NAG_REASONS.apiGatewayLogGroups,
+      }),
+    ]);
   });
 
   test('with a web ACL there is nothing to acknowledge about WAF', () => {

@@ -86,19 +86,18 @@ describe('the API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
   });
 
-  test('throttles every method at 5 requests a second, burst 50, and logs errors without data', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Stage', {
-      MethodSettings: [
-        {
-          HttpMethod: '*',
-          ResourcePath: '/*',
-          ThrottlingRateLimit: 5,
-          ThrottlingBurstLimit: 50,
-          LoggingLevel: 'ERROR',
-          DataTraceEnabled: false,
-        },
-      ],
-    });
+  test('throttles the endpoint at 5 requests a second, burst 50, over both chat routes together, and logs errors without data', () => {
+    const stage = onlyResource(template, 'AWS::ApiGateway::Stage');
+    const logging = { LoggingLevel: 'ERROR', DataTraceEnabled: false };
+    const settings = stage.Properties.MethodSettings as Array<Record<string, unknown>>;
+    expect(settings).toEqual(
+      expect.arrayContaining([
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50, ...logging },
+        { HttpMethod: 'POST', ResourcePath: '/~1chat', ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 25, ...logging },
+        { HttpMethod: 'POST', ResourcePath: '/', ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 25, ...logging },
+      ]),
+    );
+    expect(settings).toHaveLength(3);
   });
 
   test('writes JSON access logs to its own log group, kept one month', () => {
@@ -122,55 +121,12 @@ describe('the API', () => {
     });
   });
 
-  test('sets API Gateway’s CloudWatch role with an inline policy, before the stage, retained', () => {
+  test('leaves API Gateway’s account-wide CloudWatch role alone', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'apigateway.amazonaws.com' } }] } },
     });
-    const [roleId] = Object.keys(roles);
-    expect(roles[roleId!]).toMatchObject({ DeletionPolicy: 'Retain' });
-    expect(roles[roleId!]!.Properties.Policies).toEqual([
-      {
-        PolicyName: 'PushToCloudWatchLogs',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:DescribeLogGroups',
-                'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
-                'logs:FilterLogEvents',
-              ],
-              Resource: {
-                'Fn::Join': [
-                  '',
-                  [
-                    'arn:',
-                    { Ref: 'AWS::Partition' },
-                    ':logs:',
-                    { Ref: 'AWS::Region' },
-                    ':',
-                    { Ref: 'AWS::AccountId' },
-                    ':log-group:*',
-                  ],
-                ],
-              },
-            },
-          ],
-        },
-      },
-    ]);
-    const accountId = logicalIdOf(template, 'AWS::ApiGateway::Account');
-    template.hasResource('AWS::ApiGateway::Account', {
-      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } },
-      DeletionPolicy: 'Retain',
-      DependsOn: [logicalIdOf(template, 'AWS::ApiGateway::RestApi')],
-    });
-    template.hasResource('AWS::ApiGateway::Stage', { DependsOn: Match.arrayWith([accountId]) });
+    expect(Object.keys(roles)).toEqual([]);
   });
 
   test('answers POST on /chat and on the stage root, through the function as a proxy', () => {

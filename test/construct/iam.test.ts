@@ -18,7 +18,8 @@ import {
 } from '../support/construct.ts';
 
 const THIRD_FLOW_ID = 'cccccccc-dddd-4eee-8fff-000000000000';
-const STACK_ENV: StackProps = { env: { account: '210987654321', region: 'us-east-1' } };
+/** The instance's account (an instance in another account is refused), in another region than REGION. */
+const STACK_ENV: StackProps = { env: { account: ACCOUNT, region: 'us-east-1' } };
 
 /** The inline policies of the function's role, by name. */
 function handlerPolicies(template: Template): Record<string, unknown[]> {
@@ -42,7 +43,7 @@ function startChatStatements(props: Partial<StartChatContactApiProps>, stackProp
 const stackFlow = (flow: string) => ({
   'Fn::Join': [
     '',
-    ['arn:', { Ref: 'AWS::Partition' }, `:connect:us-east-1:210987654321:instance/${INSTANCE_ID}/contact-flow/${flow}`],
+    ['arn:', { Ref: 'AWS::Partition' }, `:connect:us-east-1:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/${flow}`],
   ],
 });
 

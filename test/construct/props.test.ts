@@ -189,7 +189,6 @@ describe('route props', () => {
     const template = templateOf(stack);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
     template.resourceCountIs('AWS::ApiGateway::Stage', 2);
-    template.resourceCountIs('AWS::ApiGateway::Account', 1);
     const existingId = Object.keys(template.findResources('AWS::ApiGateway::RestApi')).find((id) =>
       id.startsWith('Existing'),
     );
@@ -219,10 +218,41 @@ describe('stage props', () => {
     });
   });
 
-  test('throttling rate and burst', () => {
-    synthChat({ throttlingRateLimit: 20, throttlingBurstLimit: 200 }).hasResourceProperties('AWS::ApiGateway::Stage', {
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 200 })],
+  test('throttling rate and burst: the whole endpoint’s, shared among the chat routes', () => {
+    const settings = onlyResource(
+      synthChat({ throttlingRateLimit: 20, throttlingBurstLimit: 201 }),
+      'AWS::ApiGateway::Stage',
+    ).Properties.MethodSettings as Array<Record<string, unknown>>;
+    const posts = settings.filter((setting) => setting.HttpMethod === 'POST');
+    expect(posts.map((post) => [post.ResourcePath, post.ThrottlingRateLimit, post.ThrottlingBurstLimit])).toEqual([
+      ['/~1chat', 10, 101],
+      ['/', 10, 100],
+    ]);
+    expect(settings.find((setting) => setting.HttpMethod === '*')).toMatchObject({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 200 + 1,
     });
+  });
+
+  test('throttling with one chat route: that route has the whole limits', () => {
+    const settings = onlyResource(synthChat({ serveStageRoot: false, path: 'v1/chat' }), 'AWS::ApiGateway::Stage')
+      .Properties.MethodSettings as Array<Record<string, unknown>>;
+    expect(settings.filter((setting) => setting.HttpMethod === 'POST')).toEqual([
+      expect.objectContaining({ ResourcePath: '/~1v1~1chat', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50 }),
+    ]);
+  });
+
+  test('accessLogCallerDetails false: the access log keeps no IP address or user agent', () => {
+    const withDetails = JSON.parse(
+      onlyResource(synthChat(), 'AWS::ApiGateway::Stage').Properties.AccessLogSetting.Format,
+    );
+    const without = JSON.parse(
+      onlyResource(synthChat({ accessLogCallerDetails: false }), 'AWS::ApiGateway::Stage').Properties.AccessLogSetting
+        .Format,
+    );
+    expect(withDetails).toMatchObject({ ip: '$context.identity.sourceIp', userAgent: '$context.identity.userAgent' });
+    expect(Object.keys(without)).toEqual(Object.keys(withDetails).filter((key) => key !== 'ip' && key !== 'userAgent'));
+    expect(JSON.stringify(without)).not.toMatch(/sourceIp|userAgent|X-Forwarded-For/i);
   });
 
   test('perIpRateLimit: a web ACL on the stage blocks an address past the limit of POSTs, answered 429 THROTTLED', () => {
@@ -294,10 +324,65 @@ describe('stage props', () => {
     expect(methods(template, 'OPTIONS').every((options) => options.AuthorizationType === 'NONE')).toBe(true);
   });
 
-  test('cloudWatchRole false: the account setting is left alone', () => {
+  test('cloudWatchRole false (the default): the account setting is left alone', () => {
     const template = synthChat({ cloudWatchRole: false });
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
     template.resourceCountIs('AWS::IAM::Role', 1);
+  });
+
+  test('cloudWatchRole: sets API Gateway’s CloudWatch role, named for the region, inline policy, before the stage, deleted with the stack', () => {
+    const template = synthChat({ cloudWatchRole: true });
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'apigateway.amazonaws.com' } }] } },
+    });
+    const [roleId] = Object.keys(roles);
+    expect(roles[roleId!]).toMatchObject({ DeletionPolicy: 'Delete' });
+    expect(roles[roleId!]!.Properties.RoleName).toEqual({
+      'Fn::Join': ['', ['ApiGatewayCloudWatchLogs-', { Ref: 'AWS::Region' }]],
+    });
+    expect(roles[roleId!]!.Properties.Policies).toEqual([
+      {
+        PolicyName: 'PushToCloudWatchLogs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'logs:CreateLogGroup',
+                'logs:CreateLogStream',
+                'logs:DescribeLogGroups',
+                'logs:DescribeLogStreams',
+                'logs:PutLogEvents',
+                'logs:GetLogEvents',
+                'logs:FilterLogEvents',
+              ],
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':logs:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':log-group:*',
+                  ],
+                ],
+              },
+            },
+          ],
+        },
+      },
+    ]);
+    const accountId = logicalIdOf(template, 'AWS::ApiGateway::Account');
+    template.hasResource('AWS::ApiGateway::Account', {
+      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+      DeletionPolicy: 'Delete',
+      DependsOn: [logicalIdOf(template, 'AWS::ApiGateway::RestApi')],
+    });
+    template.hasResource('AWS::ApiGateway::Stage', { DependsOn: Match.arrayWith([accountId]) });
   });
 });
 
@@ -330,8 +415,24 @@ describe('function and log props', () => {
 test('two constructs in one stack do not collide', () => {
   const stack = new Stack(new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }));
   new StartChatContactApi(stack, 'One', REQUIRED_PROPS);
-  new StartChatContactApi(stack, 'Two', { ...REQUIRED_PROPS, cloudWatchRole: false });
+  new StartChatContactApi(stack, 'Two', REQUIRED_PROPS);
   const template = templateOf(stack);
   template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
   template.resourceCountIs('AWS::Lambda::Function', 2);
+});
+
+test('two constructs in one stack that both ask for the CloudWatch role share one role and one account setting', () => {
+  const stack = new Stack(new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }));
+  new StartChatContactApi(stack, 'One', { ...REQUIRED_PROPS, cloudWatchRole: true });
+  new StartChatContactApi(stack, 'Two', { ...REQUIRED_PROPS, cloudWatchRole: true });
+  const template = templateOf(stack);
+  template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  const accountId = logicalIdOf(template, 'AWS::ApiGateway::Account');
+  const apiRoles = template.findResources('AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'apigateway.amazonaws.com' } }] } },
+  });
+  expect(Object.keys(apiRoles)).toHaveLength(1);
+  const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+  expect(stages).toHaveLength(2);
+  for (const stage of stages) expect(stage.DependsOn).toContain(accountId);
 });

@@ -7,10 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { handlerAssetDirectory } from '../../lib/handler-asset.ts';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
-import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, REQUIRED_PROPS, temporaryOutdir } from '../support/construct.ts';
+import {
+  FLOW_ID,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  OTHER_FLOW_ID,
+  REQUIRED_PROPS,
+  temporaryOutdir,
+} from '../support/construct.ts';
 
 const OTHER_INSTANCE = '99999999-2222-4333-8444-555555555555';
 
@@ -49,8 +57,33 @@ const cases: Array<[string, PropsChange, RegExp]> = [
   ],
   [
     'allowedContactFlowIds with a malformed flow',
-    { allowedContactFlowIds: ['ok-flow', 'not ok'] },
+    { allowedContactFlowIds: [OTHER_FLOW_ID, 'not ok'] },
     /allowedContactFlowIds must be a contact flow ID .*\(got "not ok"\)/,
+  ],
+  [
+    'an instance ID that is not a UUID, as Connect’s are',
+    { instanceId: 'my-chat-instance' },
+    /instanceId must be an Amazon Connect instance ID \(a UUID such as "11111111-2222-4333-8444-555555555555".*\(got "my-chat-instance"\)/,
+  ],
+  [
+    'an instance ARN whose ID is not a UUID',
+    { instanceId: 'arn:aws:connect:eu-west-2:123456789012:instance/my-chat-instance' },
+    /instanceId must be an Amazon Connect instance ID \(a UUID/,
+  ],
+  [
+    'a contact flow’s name pasted as its ID',
+    { contactFlowId: 'Sample_inbound_flow' },
+    /contactFlowId must be a contact flow ID \(a UUID such as .*\), not the flow's name, or a contact flow ARN .*\(got "Sample_inbound_flow"\)/,
+  ],
+  [
+    'a contact flow ID cut short',
+    { contactFlowId: FLOW_ID.slice(0, -1) },
+    /contactFlowId must be a contact flow ID \(a UUID/,
+  ],
+  [
+    'an allowed flow given by name',
+    { allowedContactFlowIds: ['Sales'] },
+    /allowedContactFlowIds must be a contact flow ID \(a UUID.*\(got "Sales"\)/,
   ],
   [
     'a contact flow ARN of another instance',
@@ -179,6 +212,46 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(got "verbose"\)/,
   ],
   [
+    'memory under Lambda’s 128 MB',
+    { memorySize: 64 },
+    /memorySize must be a whole number from 128 to 10240 \(got 64\)/,
+  ],
+  [
+    'memory over Lambda’s 10,240 MB',
+    { memorySize: 10_241 },
+    /memorySize must be a whole number from 128 to 10240 \(got 10241\)/,
+  ],
+  [
+    'memory that is not a whole number of MB',
+    { memorySize: 512.5 },
+    /memorySize must be a whole number from 128 to 10240 \(got 512.5\)/,
+  ],
+  [
+    'a negative reserved concurrency',
+    { reservedConcurrentExecutions: -1 },
+    /reservedConcurrentExecutions must be a whole number of at least 1 .*\(got -1\)/,
+  ],
+  [
+    'a reserved concurrency of 0, which stops the function',
+    { reservedConcurrentExecutions: 0 },
+    /reservedConcurrentExecutions must be a whole number of at least 1 .*0 would stop the function from running at all, and leaving it unset means no reservation \(got 0\)/,
+  ],
+  [
+    'a reserved concurrency that is not a whole number',
+    { reservedConcurrentExecutions: 2.5 },
+    /reservedConcurrentExecutions must be a whole number of at least 1 .*\(got 2.5\)/,
+  ],
+  [
+    'a burst too small to share among the chat routes',
+    { throttlingBurstLimit: 1 },
+    /throttlingBurstLimit must be at least 2: the burst is shared among the 2 chat routes \(\/chat, \/\), one request each at least; raise it, or set serveStageRoot: false \(got 1\)/,
+  ],
+  [
+    'throttling known only at deploy time, with two chat routes to share it',
+    (stack) => ({ throttlingRateLimit: new CfnParameter(stack, 'Rate', { type: 'Number' }).valueAsNumber }),
+    /throttlingRateLimit and throttlingBurstLimit must be known at synth when the API serves several chat routes/,
+  ],
+  [
     'settings that overflow Lambda’s 4 KB of environment variables',
     { serverAttributes: { note: 'x'.repeat(4_000) } },
     /serverAttributes, allowedAttributeKeys, allowedContactFlowIds and allowedOrigins must fit in Lambda's 4096-byte limit/,
@@ -223,6 +296,63 @@ test('the boundaries themselves are allowed', () => {
       defaultDisplayName: 'é'.repeat(256),
       path: 'v1.0/chat_start-now',
       allowedOrigins: ['http://localhost:3000', 'https://[::1]:8443'],
+      memorySize: 10_240,
+      reservedConcurrentExecutions: 1,
     }),
   ).not.toThrow();
+  expect(construct({ memorySize: 128, throttlingBurstLimit: 2 })).not.toThrow();
+  expect(construct({ throttlingBurstLimit: 1, serveStageRoot: false })).not.toThrow();
+  expect(construct({ instanceId: INSTANCE_ID.toUpperCase() })).not.toThrow();
+});
+
+describe('the instance against the stack’s account and region', () => {
+  const OTHER_ACCOUNT = '210987654321';
+
+  function inStack(env: { account?: string; region?: string }, props: Partial<StartChatContactApiProps>): Stack {
+    const stack = new Stack(
+      new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }),
+      'S',
+      { env },
+    );
+    new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
+    return stack;
+  }
+
+  function warnings(stack: Stack): string[] {
+    return Annotations.fromStack(stack)
+      .findWarning('*', Match.anyValue())
+      .map((warning) => String(warning.entry.data));
+  }
+
+  test('an instance in another account than the stack’s: refused at synth, naming both accounts and the fix', () => {
+    const error = captureError(() =>
+      inStack({ account: OTHER_ACCOUNT, region: 'eu-west-2' }, { instanceId: INSTANCE_ARN }),
+    );
+    expect(error.message).toMatch(
+      /^StartChatContactApi: instanceId names an instance in account 123456789012, but the stack deploys to account 210987654321: the function cannot start chats in another account's instance .*Deploy the stack in account 123456789012/,
+    );
+  });
+
+  test('a contact flow ARN in another account: refused, naming contactFlowId', () => {
+    const flowArn = `arn:aws:connect:eu-west-2:${OTHER_ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/${FLOW_ID}`;
+    const error = captureError(() => inStack({ account: '123456789012' }, { contactFlowId: flowArn }));
+    expect(error.message).toMatch(/^StartChatContactApi: contactFlowId names an instance in account 210987654321/);
+  });
+
+  test('an instance in another region: synthesized, with a warning naming both regions and where the data goes', () => {
+    const stack = inStack({ account: '123456789012', region: 'us-east-1' }, { instanceId: INSTANCE_ARN });
+    const messages = warnings(stack);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      /instanceId names an instance in eu-west-2, but the stack deploys to us-east-1: .*every chat request \(display names, first messages, attributes\) leaves us-east-1 for eu-west-2\. Where customers' data must stay in one region, deploy the stack in eu-west-2/,
+    );
+  });
+
+  test('the same account and region, or a stack whose environment is decided at deploy time: no warning', () => {
+    expect(warnings(inStack({ account: '123456789012', region: 'eu-west-2' }, { instanceId: INSTANCE_ARN }))).toEqual(
+      [],
+    );
+    expect(warnings(inStack({}, { instanceId: INSTANCE_ARN }))).toEqual([]);
+    expect(warnings(inStack({ account: OTHER_ACCOUNT, region: 'us-east-1' }, { instanceId: INSTANCE_ID }))).toEqual([]);
+  });
 });

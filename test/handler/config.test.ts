@@ -19,6 +19,16 @@ describe('refuses to start', () => {
     ],
     ['with a malformed flow id', { CONNECT_CONTACT_FLOW_ID: 'flow id' }, /CONNECT_CONTACT_FLOW_ID must be/],
     [
+      'with an instance id that is not a UUID, as the construct refuses it too',
+      { CONNECT_INSTANCE_ID: 'my-instance' },
+      /CONNECT_INSTANCE_ID must be the Amazon Connect instance ID, a UUID such as "11111111-2222-4333-8444-555555555555", as Amazon Connect shows it \(got "my-instance"\)/,
+    ],
+    [
+      'with a flow name where its id belongs',
+      { CONNECT_CONTACT_FLOW_ID: 'Sample_inbound_flow' },
+      /CONNECT_CONTACT_FLOW_ID must be the contact flow ID, a UUID/,
+    ],
+    [
       'with a malformed extra flow',
       { CONNECT_ALLOWED_CONTACT_FLOW_IDS: 'ok-1,not ok' },
       /CONNECT_ALLOWED_CONTACT_FLOW_IDS/,
