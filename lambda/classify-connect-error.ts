@@ -83,6 +83,23 @@ function kindOf(
   return 'transient';
 }
 
+/** A system error code such as ENOTFOUND or ECONNREFUSED: a fixed word, safe to log (never a message). */
+const SYSTEM_ERROR_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+/**
+ * The name to log for a failure. Connection failures come from Node as a plain `Error` whose `code` says
+ * what happened (`ENOTFOUND` for a host that does not resolve, as with a wrong region, `ECONNREFUSED`,
+ * `ECONNRESET`...); that code names the cause where the name "Error" would not.
+ */
+function errorNameOf(shape: SdkErrorShape, name: string): string {
+  if (name !== 'Error' && name !== 'UnknownError') return name;
+  for (const source of [shape, shape.cause as SdkErrorShape | undefined]) {
+    const code = source?.code;
+    if (typeof code === 'string' && SYSTEM_ERROR_CODE.test(code)) return code;
+  }
+  return name;
+}
+
 /**
  * @param attemptTimedOut the handler's own per-attempt timeout aborted the call
  */
@@ -94,7 +111,7 @@ export function classifyConnectError(error: unknown, attemptTimedOut: boolean): 
   return {
     kind,
     retryable: RETRYABLE[kind],
-    errorName: attemptTimedOut ? 'AttemptTimeout' : name,
+    errorName: attemptTimedOut ? 'AttemptTimeout' : errorNameOf(shape, name),
     httpStatus: status,
     requestId: shape.$metadata?.requestId,
   };

@@ -17,6 +17,7 @@ import {
   type ApiGatewayServerOptions,
   startApiGatewayServer,
 } from './api-gateway-server.ts';
+import { checkAwsAccess } from './aws-access.ts';
 import {
   type ConnectStandIn,
   type ConnectStandInOptions,
@@ -30,7 +31,7 @@ import {
   type ParticipantStandIn,
   type ParticipantStandInOptions,
 } from './participant-stand-in/participant-stand-in.ts';
-import type { ConnectTarget, LocalSettings } from './settings.ts';
+import { type ConnectTarget, type LocalSettings, STAND_IN_REGION } from './settings.ts';
 
 /** Which Amazon Connect the handler calls, for the start banner. */
 export interface ConnectDescription {
@@ -84,14 +85,14 @@ export interface LocalApiOptions {
 const STAND_IN_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN', AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret' };
 
 function functionEnvironment(
-  settings: LocalSettings,
+  region: string,
   handlerEnv: Readonly<Record<string, string>>,
   standIn: ConnectStandIn | undefined,
 ): Record<string, string | undefined> {
   const environment: Record<string, string | undefined> = {};
   // Exactly the configured handler variables: anything else of the handler's is unset.
   for (const name of Object.values(HANDLER_ENV)) environment[name] = handlerEnv[name];
-  environment.AWS_REGION = settings.region;
+  environment.AWS_REGION = region;
   // What Lambda sets for an on-demand container; the logger reports cold starts from it.
   environment.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
   if (standIn !== undefined) {
@@ -117,6 +118,10 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
   };
 
   try {
+    // The real Connect: the region and credentials the AWS SDK finds, checked before anything listens.
+    const region =
+      settings.connect === 'aws' ? (await checkAwsAccess(settings.region)).region : (settings.region ?? STAND_IN_REGION);
+
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).
     let api: ApiGatewayServer | undefined;
@@ -127,7 +132,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
         port: settings.demoPort,
         apiUrl: () => api?.url ?? '',
         participantEndpoint: () => sandbox?.url ?? '',
-        region: settings.region,
+        region,
       });
       opened.push(demo);
       return demo;
@@ -157,10 +162,10 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       sandbox!.store.onChatEnded = (contactId) => standIn.endChat(contactId);
     }
 
-    const environment = { ...functionEnvironment(settings, handlerEnv, standIn), ...options.functionEnv };
+    const environment = { ...functionEnvironment(region, handlerEnv, standIn), ...options.functionEnv };
     const lambda = createLambdaRuntime({
       load: bundledHandlerLoader(environment),
-      region: settings.region,
+      region,
       ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
     });
     await lambda.warm(options.warmContainers);
@@ -187,7 +192,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
         target: settings.connect,
         instanceId: config.instanceId,
         contactFlowId: config.contactFlowId,
-        region: config.region ?? settings.region,
+        region: config.region ?? region,
         endpoint: standIn?.url ?? process.env.AWS_ENDPOINT_URL_CONNECT ?? process.env.AWS_ENDPOINT_URL,
       },
       standIn,

@@ -7,14 +7,16 @@
  * built-in Connect stand-in with fixed fake instance and flow ids, and the demo page's origins allowed.
  *
  * The real Amazon Connect is used only when asked for by name (`CONNECT_TARGET=aws` or `--connect=aws`)
- * and only with an explicit instance id, flow id, region and AWS credentials in the environment; nothing
- * here ever falls back to AWS. Reading settings starts nothing and throws `SettingsError` with a message
- * that names the setting and the fix.
+ * and only with an explicit instance and flow (IDs or ARNs, as the construct takes them); nothing here
+ * ever falls back to AWS. Its region is the instance ARN's, else `CONNECT_REGION` or `AWS_REGION`, else
+ * the AWS profile's; credentials come from the AWS SDK's default chain (local/aws-access.ts checks both
+ * at start, so `aws configure`'s default profile works as it is). Reading settings starts nothing and
+ * throws `SettingsError` with a message that names the setting and the fix.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HANDLER_ENV } from '../lib/handler-contract.ts';
+import { HANDLER_ENV, ID_PATTERN, ID_RULE, parseConnectArn } from '../lib/handler-contract.ts';
 import { type AgentScript, AgentScriptError, parseAgentScript } from './simulated-agent/agent-script.ts';
 
 /** Where chats are started: the built-in stand-in, or the real Amazon Connect. */
@@ -67,8 +69,11 @@ export interface LocalSettings {
   /** The script's file, as an absolute path. */
   readonly agentScriptFile: string | undefined;
   readonly connect: ConnectTarget;
-  /** The region the Connect client uses (`AWS_REGION`, or `CONNECT_REGION` for the real Connect). */
-  readonly region: string;
+  /**
+   * The region the Connect client uses: `AWS_REGION` for the stand-in; for the real Connect the instance
+   * ARN's, `CONNECT_REGION` or `AWS_REGION`, or undefined when the AWS profile's region is to be used.
+   */
+  readonly region: string | undefined;
   /**
    * The handler's variables (lambda/config.ts names), complete except for `ALLOWED_ORIGINS` when it is
    * not set anywhere: the demo page's origins then, known once the demo page listens.
@@ -185,16 +190,45 @@ function port(value: string | undefined, name: string, fallback: number): number
   return number;
 }
 
-/** Whether the AWS SDK's default credential chain has something to use from this environment. */
-export function hasAwsCredentials(env: Env): boolean {
-  const set = (name: string) => (env[name] ?? '').trim() !== '';
-  return (
-    (set('AWS_ACCESS_KEY_ID') && set('AWS_SECRET_ACCESS_KEY')) ||
-    set('AWS_PROFILE') ||
-    (set('AWS_WEB_IDENTITY_TOKEN_FILE') && set('AWS_ROLE_ARN')) ||
-    set('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') ||
-    set('AWS_CONTAINER_CREDENTIALS_FULL_URI')
-  );
+/**
+ * Turns instance and contact flow ARNs in the handler's variables into the bare IDs the handler reads, as
+ * the construct does; returns the region they name. Every ARN must name the one instance.
+ */
+function connectIdsFromArns(handlerEnv: Record<string, string>): string | undefined {
+  let region: string | undefined;
+  let instanceId: string | undefined;
+  for (const [name, kind] of [
+    [HANDLER_ENV.instanceId, 'instance'],
+    [HANDLER_ENV.contactFlowId, 'contact-flow'],
+  ] as const) {
+    const value = handlerEnv[name]!.trim();
+    if (ID_PATTERN.test(value)) {
+      if (kind === 'instance') instanceId = value;
+      continue;
+    }
+    const arn = parseConnectArn(value);
+    if (arn === undefined || (kind === 'instance') !== (arn.contactFlowId === undefined)) {
+      const example =
+        kind === 'instance'
+          ? 'arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID'
+          : 'arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/contact-flow/FLOW_ID';
+      throw new SettingsError(
+        `${name} must be the ${kind.replace('-', ' ')} ID (${ID_RULE}) or its ARN (${example}) (got "${value}")`,
+      );
+    }
+    if (instanceId !== undefined && arn.instanceId !== instanceId) {
+      throw new SettingsError(
+        `${name} names a contact flow of the instance ${arn.instanceId}, not of ${instanceId} in ${HANDLER_ENV.instanceId}`,
+      );
+    }
+    if (region !== undefined && arn.region !== region) {
+      throw new SettingsError(`${name} names the region ${arn.region}, but ${HANDLER_ENV.instanceId} names ${region}`);
+    }
+    instanceId = arn.instanceId;
+    region = arn.region;
+    handlerEnv[name] = arn.contactFlowId ?? arn.instanceId;
+  }
+  return region;
 }
 
 /**
@@ -261,7 +295,7 @@ export function readSettings(
   }
 
   const notices: string[] = [];
-  let region: string;
+  let region: string | undefined;
   if (connect === 'stand-in') {
     const unused: string[] = [];
     for (const [name, fake] of [
@@ -281,21 +315,18 @@ export function readSettings(
     const missing = [HANDLER_ENV.instanceId, HANDLER_ENV.contactFlowId].filter((name) => !given(name));
     if (missing.length > 0) {
       throw new SettingsError(
-        `The real Amazon Connect needs ${missing.join(' and ')}: the instance ID and the ID of the contact flow chats start in (from the Connect console, or \`aws connect list-instances\` / \`aws connect list-contact-flows\`).`,
+        `The real Amazon Connect needs ${missing.join(' and ')}: the instance ID (or ARN) and the ID (or ARN) of the contact flow chats start in (from the Connect console, or \`aws connect list-instances\` / \`aws connect list-contact-flows\`).`,
       );
     }
-    const awsRegion = merged[HANDLER_ENV.region]?.trim() || merged[LOCAL_ENV.region]?.trim();
-    if (!awsRegion) {
+    const arnRegion = connectIdsFromArns(handlerEnv);
+    const explicitRegion = merged[HANDLER_ENV.region]?.trim() || undefined;
+    if (arnRegion !== undefined && explicitRegion !== undefined && explicitRegion !== arnRegion) {
       throw new SettingsError(
-        `The real Amazon Connect needs ${LOCAL_ENV.region} (or ${HANDLER_ENV.region}): the instance's region, such as us-east-1.`,
+        `${HANDLER_ENV.region} is ${explicitRegion}, but the ARN in ${HANDLER_ENV.instanceId} or ${HANDLER_ENV.contactFlowId} names an instance in ${arnRegion}: leave ${HANDLER_ENV.region} out, or make them agree.`,
       );
     }
-    region = awsRegion;
-    if (!hasAwsCredentials(env)) {
-      throw new SettingsError(
-        'The real Amazon Connect needs AWS credentials in the environment: AWS_PROFILE (for example after `aws sso login --profile NAME`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. They need connect:StartChatContact on the contact flow.',
-      );
-    }
+    region = arnRegion ?? explicitRegion ?? (merged[LOCAL_ENV.region]?.trim() || undefined);
+    if (region !== undefined) handlerEnv[HANDLER_ENV.region] = region;
   }
 
   const agentScriptFile = absolute(commandLine.agentScript ?? merged[LOCAL_ENV.agentScript]);

@@ -32,8 +32,9 @@ with a demo page that calls it from the browser, and a chat sandbox that holds t
 
 Options (flag, or environment variable; flags win over variables, variables over the file):
   --connect=TARGET  ${LOCAL_ENV.connectTarget}     stand-in (default): the built-in Connect stand-in, no AWS account;
-                                       aws: the real Amazon Connect (needs ${HANDLER_ENV.instanceId},
-                                       ${HANDLER_ENV.contactFlowId}, AWS_REGION and AWS credentials)
+                                       aws: the real Amazon Connect (needs ${HANDLER_ENV.instanceId} and
+                                       ${HANDLER_ENV.contactFlowId}, IDs or ARNs, and AWS credentials
+                                       and a region as the AWS CLI finds them)
   --config FILE     ${LOCAL_ENV.configFile}  a JSON object of settings, keyed by the variable names
   --agent-script FILE
                     ${LOCAL_ENV.agentScript}       the chat sandbox's simulated agent: a JSON script (README)
@@ -132,6 +133,7 @@ async function main(args: readonly string[]): Promise<number | undefined> {
     api = await startLocalApi(settings, { onRequest, onSandboxRequest: onRequest });
   } catch (error) {
     if (error instanceof PortInUseError) return cannotStart(portAdvice(error), 1);
+    if (error instanceof SettingsError) return cannotStart(error.message, 2);
     if (error instanceof ListenError || error instanceof ConfigurationError || error instanceof MissingBundleError) {
       return cannotStart(error.message, 1);
     }

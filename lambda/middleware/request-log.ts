@@ -54,8 +54,8 @@ export function requestLog(
       apiRequestId: request.event?.requestContext?.requestId,
       ...errorFields(request.error),
     };
-    if (outcome === 'throttled' || outcome === 'capacity_exceeded')
-      options.logger.warn('chat start refused for capacity', fields);
+    if (outcome === 'throttled') options.logger.warn('chat start throttled', fields);
+    else if (outcome === 'capacity_exceeded') options.logger.warn('chat start refused for capacity', fields);
     else if (statusCode >= 500) options.logger.error('chat start failed', fields);
     else if (statusCode >= 400) options.logger.info('chat start rejected', fields);
     else options.logger.info('chat started', fields);

@@ -158,3 +158,27 @@ test('a failed call is logged with its error code, Connect error name, attempts 
     connectRequestId: standIn.startChatCalls()[0]!.requestId,
   });
 });
+
+test('a request Connect keeps throttling past the retry budget is logged as throttled', async () => {
+  const handler = await loadHandler({
+    ...baseEnv(standIn.url),
+    CONNECT_RETRY_BUDGET_MS: '1000',
+    CONNECT_RETRY_BASE_DELAY_MS: '10',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  });
+  standIn.script(...Array.from({ length: 20 }, () => ({ error: 'TooManyRequestsException' as const })));
+  const output = captureOutput();
+  try {
+    await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
+  } finally {
+    output.restore();
+  }
+  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  expect(line).toMatchObject({
+    level: 'WARN',
+    message: 'chat start throttled',
+    outcome: 'throttled',
+    statusCode: 429,
+    connectError: 'TooManyRequestsException',
+  });
+});

@@ -163,7 +163,7 @@ describe('the real Amazon Connect', () => {
     });
   });
 
-  test('--connect=aws beats CONNECT_TARGET; AWS_PROFILE counts as credentials; CONNECT_REGION as the region', () => {
+  test('--connect=aws beats CONNECT_TARGET; CONNECT_REGION is the region', () => {
     const settings = readSettings(['--connect=aws'], {
       CONNECT_TARGET: 'stand-in',
       CONNECT_INSTANCE_ID: REAL_INSTANCE,
@@ -187,10 +187,74 @@ describe('the real Amazon Connect', () => {
   test.each([
     ['the instance id', { CONNECT_INSTANCE_ID: undefined }, /needs CONNECT_INSTANCE_ID/],
     ['the flow id', { CONNECT_CONTACT_FLOW_ID: undefined }, /needs CONNECT_CONTACT_FLOW_ID/],
-    ['a region', { AWS_REGION: undefined }, /needs AWS_REGION \(or CONNECT_REGION\)/],
-    ['credentials', { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, /needs AWS credentials/],
   ])('asked for without %s, refuses to start', (_, missing, message) => {
     expect(settingsError(() => readSettings(['--connect', 'aws'], { ...aws, ...missing })).message).toMatch(message);
+  });
+
+  test('without a region or credentials in the environment: left to the AWS SDK’s chains (a profile from `aws configure`)', () => {
+    // Act
+    const settings = readSettings(['--connect=aws'], {
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+    });
+
+    // Assert
+    expect(settings.connect).toBe('aws');
+    expect(settings.region).toBeUndefined();
+  });
+
+  test('an instance ARN: the handler gets the bare ID, and the ARN’s region is the region', () => {
+    // Act
+    const settings = readSettings(['--connect=aws'], {
+      ...aws,
+      AWS_REGION: 'us-east-1',
+      CONNECT_INSTANCE_ID: `arn:aws:connect:eu-west-2:123456789012:instance/${REAL_INSTANCE}`,
+    });
+
+    // Assert
+    expect(settings.region).toBe('eu-west-2');
+    expect(settings.handlerEnv).toMatchObject({
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+      CONNECT_REGION: 'eu-west-2',
+    });
+  });
+
+  test('a contact flow ARN: the bare flow ID, and its region', () => {
+    const settings = readSettings(['--connect=aws'], {
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: `arn:aws:connect:ap-southeast-2:123456789012:instance/${REAL_INSTANCE}/contact-flow/${REAL_FLOW}`,
+    });
+    expect(settings.region).toBe('ap-southeast-2');
+    expect(settings.handlerEnv).toMatchObject({
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+    });
+  });
+
+  test.each([
+    [
+      'an ARN of another kind',
+      { CONNECT_INSTANCE_ID: 'arn:aws:connect:eu-west-2:123456789012:queue/abc' },
+      /CONNECT_INSTANCE_ID must be the instance ID \(a UUID .*\) or its ARN \(arn:aws:connect:REGION:ACCOUNT:instance\/INSTANCE_ID\)/,
+    ],
+    [
+      'a flow ARN of another instance',
+      {
+        CONNECT_CONTACT_FLOW_ID: `arn:aws:connect:eu-west-2:123456789012:instance/${REAL_FLOW}/contact-flow/${REAL_FLOW}`,
+      },
+      new RegExp(`CONNECT_CONTACT_FLOW_ID names a contact flow of the instance ${REAL_FLOW}, not of ${REAL_INSTANCE}`),
+    ],
+    [
+      'CONNECT_REGION against the ARN’s region',
+      {
+        CONNECT_REGION: 'us-east-1',
+        CONNECT_INSTANCE_ID: `arn:aws:connect:eu-west-2:123456789012:instance/${REAL_INSTANCE}`,
+      },
+      /CONNECT_REGION is us-east-1, but the ARN in CONNECT_INSTANCE_ID or CONNECT_CONTACT_FLOW_ID names an instance in eu-west-2/,
+    ],
+  ])('refuses %s', (_, change, message) => {
+    expect(settingsError(() => readSettings(['--connect=aws'], { ...aws, ...change })).message).toMatch(message);
   });
 
   test('an unknown target is refused, listing the targets', () => {

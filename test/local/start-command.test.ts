@@ -5,10 +5,13 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { EXAMPLE_BODY } from '../../local/banner.ts';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { closeServer, listen } from '../../local/listen.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -139,4 +142,91 @@ test("a setting the handler refuses stops the start with the handler's message",
   // Assert
   expect(code).toBe(1);
   expect(started.stderr()).toContain('Cannot start: Invalid configuration: ALLOWED_ORIGINS has "localhost:3001"');
+});
+
+describe('the real Amazon Connect, as the AWS CLI is set up', () => {
+  const INSTANCE = '0a1b2c3d-1111-4222-8333-444455556666';
+  const FLOW = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
+  let home: string;
+  let standIn: ConnectStandIn;
+
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'chat-home-'));
+    standIn = await startConnectStandIn({ ratePerSecond: false });
+  });
+  afterEach(async () => {
+    await standIn.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  /** What `aws configure` writes for the default profile. */
+  function awsConfigure(): void {
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      '[default]\naws_access_key_id = AKIDDEFAULTPROFILE\naws_secret_access_key = default-profile-secret\n',
+    );
+    writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = eu-west-2\noutput = json\n');
+  }
+
+  /** The real-Connect settings, with the SDK sent to a stand-in instead of AWS; no AWS_PROFILE, no region. */
+  const realConnect = () => ({
+    PORT: '0',
+    HOME: home,
+    CONNECT_TARGET: 'aws',
+    CONNECT_INSTANCE_ID: INSTANCE,
+    CONNECT_CONTACT_FLOW_ID: FLOW,
+    AWS_ENDPOINT_URL_CONNECT: standIn.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  test('the default profile of `aws configure` is used without AWS_PROFILE: its credentials and its region', async () => {
+    // Arrange
+    awsConfigure();
+    const started = start(realConnect());
+    await waitFor(started, /Press Ctrl-C to stop/);
+    const url = started.stdout().match(/API {8}POST (http:\/\/127\.0\.0\.1:\d+\/prod\/chat)/)?.[1];
+
+    // Act
+    const response = await fetch(url!, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: EXAMPLE_BODY,
+    });
+    started.child.kill('SIGINT');
+    await started.exited;
+
+    // Assert
+    expect(started.stdout()).toContain('Amazon Connect in eu-west-2');
+    expect(response.status).toBe(200);
+    const [call] = standIn.startChatCalls();
+    expect(String(call?.headers.authorization)).toContain('Credential=AKIDDEFAULTPROFILE/');
+    expect(String(call?.headers.authorization)).toContain('/eu-west-2/connect/aws4_request');
+    expect(call?.body).toMatchObject({ InstanceId: INSTANCE, ContactFlowId: FLOW });
+  });
+
+  test('an instance ARN sets the region, over the profile’s', async () => {
+    awsConfigure();
+    const started = start({
+      ...realConnect(),
+      CONNECT_INSTANCE_ID: `arn:aws:connect:ap-southeast-2:123456789012:instance/${INSTANCE}`,
+    });
+    await waitFor(started, /Press Ctrl-C to stop/);
+    started.child.kill('SIGINT');
+    await started.exited;
+    expect(started.stdout()).toContain('Amazon Connect in ap-southeast-2');
+    expect(started.stdout()).toContain(`instance ${INSTANCE}`);
+  });
+
+  test('no credentials anywhere: a message saying how to set them up, exit code 2', async () => {
+    // Act: an empty home, no AWS variables.
+    const started = start({ ...realConnect(), AWS_REGION: 'eu-west-2' });
+    const code = await started.exited;
+
+    // Assert
+    expect(code).toBe(2);
+    expect(started.stderr()).toMatch(
+      /^Cannot start: The real Amazon Connect needs AWS credentials, and the AWS SDK found none .*Run `aws configure`/,
+    );
+  });
 });
