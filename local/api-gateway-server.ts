@@ -8,8 +8,10 @@
  * - Events: built by api-gateway-event.ts from the request as received (header casing and repeats, query,
  *   body, base64 for binary media types), with the headers API Gateway adds (`X-Forwarded-For`,
  *   `X-Forwarded-Port`, `X-Forwarded-Proto`, `X-Amzn-Trace-Id`) and its receipt time and request id.
- * - Limits: stage throttling per method (the construct's defaults, 5 requests/s with a burst of 50) gets
- *   429; bodies over 10 MB get 413; the integration gets 29 seconds from receipt, then the caller gets
+ * - Limits: stage throttling, a token bucket per method as API Gateway keeps them, with the construct's
+ *   limits (5 requests/s with a burst of 50 by default) shared among the chat routes' POST methods as the
+ *   construct shares them (lib/route-throttling.ts), so the endpoint admits the limits in total; the
+ *   preflights have the stage's limits each. Over the limit gets 429; bodies over 10 MB get 413; the integration gets 29 seconds from receipt, then the caller gets
  *   504 while the function may still run on. A function error or a result that is not a proxy result
  *   gets 502. These answers are the construct's gateway responses (gateway-responses.ts).
  * - Answers: the function's status, headers (`multiValueHeaders` merged in) and body (base64 decoded
@@ -26,6 +28,7 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AllowedOrigins } from '../lambda/config.ts';
 import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
+import { shareAmongRoutes, type ThrottlingLimits } from '../lib/route-throttling.ts';
 import { toApiGatewayProxyEvent } from './api-gateway-event.ts';
 import { TokenBucket } from './connect-stand-in/token-bucket.ts';
 import {
@@ -73,8 +76,11 @@ export interface ApiGatewayServerOptions {
   readonly maxRequestBytes?: number;
   /** Content types passed to the function as base64. @default none */
   readonly binaryMediaTypes?: readonly string[];
-  /** Stage throttling, per method; `false` for none. @default the construct's: 5 requests/s, burst 50 */
-  readonly throttling?: { readonly rateLimit: number; readonly burstLimit: number } | false;
+  /**
+   * Stage throttling: the endpoint's limits, shared among the resources' POST methods; `false` for none.
+   * @default the construct's: 5 requests/s, burst 50
+   */
+  readonly throttling?: ThrottlingLimits | false;
   readonly onRequest?: (entry: AccessLogEntry) => void;
 }
 
@@ -195,14 +201,17 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
   const settings = { ...DEFAULTS, ...options };
   let port = settings.port;
   const buckets = new Map<string, TokenBucket>();
+  const { throttling } = settings;
+  const postShares = throttling === false ? [] : shareAmongRoutes(throttling, settings.resources.length);
   /** Whether the method's token bucket has a request left, as API Gateway's stage throttling checks. */
-  const admit = (methodKey: string): boolean => {
-    const { throttling } = settings;
+  const admit = (method: string, resource: string): boolean => {
     if (throttling === false) return true;
-    let bucket = buckets.get(methodKey);
+    const key = `${method} ${resource}`;
+    let bucket = buckets.get(key);
     if (bucket === undefined) {
-      bucket = new TokenBucket({ ratePerSecond: throttling.rateLimit, burst: throttling.burstLimit });
-      buckets.set(methodKey, bucket);
+      const limits = method === 'POST' ? postShares[settings.resources.indexOf(resource)]! : throttling;
+      bucket = new TokenBucket({ ratePerSecond: limits.rateLimit, burst: limits.burstLimit });
+      buckets.set(key, bucket);
     }
     return bucket.tryTake();
   };
@@ -245,7 +254,7 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
       request.resume();
       return gateway('MISSING_AUTHENTICATION_TOKEN');
     }
-    if (!admit(`${method} ${resource}`)) {
+    if (!admit(method, resource)) {
       request.resume();
       return gateway('THROTTLED');
     }

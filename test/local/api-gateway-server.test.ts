@@ -311,20 +311,22 @@ test('a function slower than the integration timeout gets 504 UPSTREAM_TIMEOUT',
   }
 });
 
-test('stage throttling: past the burst, 429 THROTTLED with Retry-After; each method has its own bucket', async () => {
-  // Arrange
+test('stage throttling: the limits shared among the chat routes; past a route’s share, 429 THROTTLED with Retry-After', async () => {
+  // Arrange: a burst of 4 over two routes, 2 each; the preflight has the stage's own bucket.
   const throttled = await startApiGatewayServer({
     port: 0,
     allowedOrigins: new Set([ALLOWED]),
-    throttling: { rateLimit: 0.001, burstLimit: 2 },
+    throttling: { rateLimit: 0.001, burstLimit: 4 },
     integration: okResult,
   });
-  const post = () => fetch(throttled.url, { method: 'POST', headers: { Origin: ALLOWED }, body: '{}' });
+  const post = (url = throttled.url) => fetch(url, { method: 'POST', headers: { Origin: ALLOWED }, body: '{}' });
 
   try {
     // Act
     const statuses = [(await post()).status, (await post()).status];
     const refused = await post();
+    const onStageRoot = [(await post(throttled.stageUrl)).status, (await post(throttled.stageUrl)).status];
+    const refusedOnStageRoot = await post(throttled.stageUrl);
     const preflight = await fetch(throttled.url, { method: 'OPTIONS', headers: { Origin: ALLOWED } });
 
     // Assert
@@ -333,6 +335,8 @@ test('stage throttling: past the burst, 429 THROTTLED with Retry-After; each met
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe(String(GATEWAY_ERROR_RESPONSES.THROTTLED.retryAfterSeconds));
     expect(refused.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(onStageRoot).toEqual([200, 200]);
+    expect(refusedOnStageRoot.status).toBe(429);
     expect(preflight.status).toBe(204);
   } finally {
     await throttled.close();
