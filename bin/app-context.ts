@@ -1,31 +1,112 @@
 /**
- * The deployable app's settings, read from CDK context (`-c key=value` on the command line, or
- * `context` in cdk.json) and turned into `StartChatContactApiProps`. Command-line values are strings:
- * lists are comma-separated, flags are `true`/`false`, `serverAttributes` is a JSON object. cdk.json may
- * hold real arrays, numbers and booleans. The construct checks the values themselves.
+ * The deployable app's settings, read from CDK context: `context` in cdk.json (the one place to keep them,
+ * so `synth`, `diff`, `deploy` and `destroy` agree) or `-c key=value` on the command line, which wins.
+ * Command-line values are strings: lists are comma-separated, flags are `true`/`false`,
+ * `serverAttributes` is a JSON object; cdk.json may hold real arrays, numbers and booleans. The construct
+ * checks the values themselves. A key this app does not know is refused, naming the closest one it does:
+ * a misspelled optional key would otherwise be ignored without a word.
  */
 import { Duration } from 'aws-cdk-lib';
 import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { closestMatch } from 'leven';
 import type { StartChatContactApiProps } from '../lib/index.ts';
 
 export const REQUIRED_CONTEXT = ['instanceId', 'contactFlowId', 'allowedOrigins'] as const;
 
-export const DEPLOY_EXAMPLE =
-  'npx cdk deploy -c instanceId=<instance ID or ARN> -c contactFlowId=<contact flow ID or ARN> -c allowedOrigins=https://www.example.com';
+/** Every key the app reads, required ones first. */
+export const CONTEXT_KEYS = [
+  ...REQUIRED_CONTEXT,
+  'allowedContactFlowIds',
+  'allowedAttributeKeys',
+  'serverAttributes',
+  'maxChatDurationMinutes',
+  'allowPersistentChat',
+  'allowRelatedContact',
+  'allowCustomerId',
+  'allowSegmentAttributes',
+  'defaultDisplayName',
+  'attachmentsEnabled',
+  'maxBodyBytes',
+  'retryBudgetSeconds',
+  'path',
+  'serveStageRoot',
+  'endpointType',
+  'throttlingRateLimit',
+  'throttlingBurstLimit',
+  'perIpRateLimit',
+  'perIpRateLimitWindowMinutes',
+  'webAclArn',
+  'cloudWatchRole',
+  'accessLogCallerDetails',
+  'memorySize',
+  'reservedConcurrentExecutions',
+  'logLevel',
+  'logRetentionDays',
+  'metricsNamespace',
+  'createAlarms',
+  'createDashboard',
+  'tracing',
+  'alarmTopicArn',
+  'stackName',
+  'account',
+  'region',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+export const SETTINGS_HINT =
+  'Keep the values in the "context" of cdk.json (see the README\'s Deploy section), or pass them with -c key=value';
 
 export interface AppSettings {
   readonly stackName: string;
-  readonly props: StartChatContactApiProps;
+  /** The stack's account and region when set in context; otherwise the CLI's. */
+  readonly account: string | undefined;
+  readonly region: string | undefined;
+  /** Undefined when a required value is missing: see `missing`. */
+  readonly props: StartChatContactApiProps | undefined;
   /** The SNS topic the alarms notify (`alarmTopic`), which the app imports into its stack. */
   readonly alarmTopicArn: string | undefined;
+  /** Required keys without a value. */
+  readonly missing: readonly string[];
 }
 
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** A context value the app cannot use; the message names the key, the value and the fix. */
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContextError';
+  }
+}
+
+/**
+ * CDK's own context keys (feature flags such as `@aws-cdk/core:...`, the CLI's `aws:cdk:...`, cached
+ * lookups such as `availability-zones:account=...`) all hold a colon; every other key is the app's.
+ */
+function isCdkKey(key: string): boolean {
+  return key.includes(':') || key.startsWith('@');
+}
+
+function comparable(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+/** Refuses keys the app does not read, naming the closest key it does. */
+export function checkContextKeys(keys: readonly string[]): void {
+  const known = new Set<string>(CONTEXT_KEYS);
+  const normalized = CONTEXT_KEYS.map(comparable);
+  for (const key of keys) {
+    if (known.has(key) || isCdkKey(key)) continue;
+    const closest = CONTEXT_KEYS[normalized.indexOf(closestMatch(comparable(key), normalized) ?? '')];
+    throw new ContextError(
+      `Unknown context key "${key}"; did you mean "${closest}"? The app's keys are ${CONTEXT_KEYS.join(', ')}.`,
+    );
+  }
+}
 
 function contextError(key: string, value: unknown, rule: string, example: string): Error {
-  return new Error(`Context ${key} ${rule} (got ${JSON.stringify(value)}); for example -c ${key}=${example}`);
+  return new ContextError(`Context ${key} ${rule} (got ${JSON.stringify(value)}); for example -c ${key}=${example}`);
 }
 
 class ContextReader {
@@ -35,24 +116,24 @@ class ContextReader {
     this.node = node;
   }
 
-  raw(key: string): unknown {
+  raw(key: ContextKey): unknown {
     return this.node.tryGetContext(key);
   }
 
-  text(key: string): string | undefined {
+  text(key: ContextKey): string | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     return String(value);
   }
 
-  list(key: string): string[] | undefined {
+  list(key: ContextKey): string[] | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
     return items.map((item) => item.trim()).filter((item) => item !== '');
   }
 
-  flag(key: string): boolean | undefined {
+  flag(key: ContextKey): boolean | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     if (value === true || value === 'true') return true;
@@ -60,7 +141,7 @@ class ContextReader {
     throw contextError(key, value, 'must be true or false', 'true');
   }
 
-  number(key: string, example = '10'): number | undefined {
+  number(key: ContextKey, example = '10'): number | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     const number = typeof value === 'number' ? value : Number(value);
@@ -69,7 +150,7 @@ class ContextReader {
     return number;
   }
 
-  object(key: string): Record<string, string> | undefined {
+  object(key: ContextKey): Record<string, string> | undefined {
     const value = this.raw(key);
     if (value === undefined || value === null) return undefined;
     let parsed: unknown = value;
@@ -109,15 +190,17 @@ function endpointType(reader: ContextReader): EndpointType | undefined {
   return value === 'EDGE' ? EndpointType.EDGE : EndpointType.REGIONAL;
 }
 
-function seconds(reader: ContextReader, key: string, example: string): Duration | undefined {
+function seconds(reader: ContextReader, key: ContextKey, example: string): Duration | undefined {
   const value = reader.number(key, example);
   return value === undefined ? undefined : Duration.seconds(value);
 }
 
-function minutes(reader: ContextReader, key: string, example: string): Duration | undefined {
+function minutes(reader: ContextReader, key: ContextKey, example: string): Duration | undefined {
   const value = reader.number(key, example);
   return value === undefined ? undefined : Duration.minutes(value);
 }
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 function topicArn(reader: ContextReader): string | undefined {
   const value = reader.text('alarmTopicArn');
@@ -130,13 +213,44 @@ function topicArn(reader: ContextReader): string | undefined {
   );
 }
 
-/** Reads the app's settings; throws one error naming every missing required key, with the command to use. */
-export function appSettingsFromContext(node: Node): AppSettings {
-  const reader = new ContextReader(node);
-  const missing = REQUIRED_CONTEXT.filter((key) => reader.raw(key) === undefined);
-  if (missing.length > 0) {
-    throw new Error(`Missing context: ${missing.join(', ')}. Pass every required value, e.g.\n  ${DEPLOY_EXAMPLE}`);
+/** The AWS account and region context keys: 12 digits, and a region name. */
+function environmentValue(reader: ContextReader, key: 'account' | 'region'): string | undefined {
+  const value = reader.text(key)?.trim();
+  if (value === undefined) return undefined;
+  const pattern = key === 'account' ? /^\d{12}$/ : /^[a-z]{2}(-[a-z]+)+-\d+$/;
+  if (!pattern.test(value)) {
+    throw contextError(
+      key,
+      value,
+      key === 'account' ? 'must be a 12-digit AWS account ID' : 'must be an AWS region name',
+      key === 'account' ? '123456789012' : 'eu-west-2',
+    );
   }
+  return value;
+}
+
+/** The message for required values that are missing. */
+export function missingContextMessage(missing: readonly string[]): string {
+  return `Missing context: ${missing.join(', ')}. ${SETTINGS_HINT}, e.g.\n  ${DEPLOY_EXAMPLE}`;
+}
+
+export const DEPLOY_EXAMPLE =
+  'npx cdk deploy -c instanceId=<instance ID or ARN> -c contactFlowId=<contact flow ID or ARN> -c allowedOrigins=https://www.example.com';
+
+/**
+ * Reads the app's settings. Unknown keys and bad values throw `ContextError`; missing required values are
+ * reported in `missing` (commands such as `cdk ls` and `cdk destroy` need only the stack's name).
+ */
+export function appSettingsFromContext(node: Node): AppSettings {
+  checkContextKeys(Object.keys(node.getAllContext()));
+  const reader = new ContextReader(node);
+  const base = {
+    stackName: reader.text('stackName') ?? 'StartChatContactApi',
+    account: environmentValue(reader, 'account'),
+    region: environmentValue(reader, 'region'),
+  };
+  const missing = REQUIRED_CONTEXT.filter((key) => reader.raw(key) === undefined);
+  if (missing.length > 0) return { ...base, props: undefined, alarmTopicArn: undefined, missing };
 
   const props: StartChatContactApiProps = {
     instanceId: reader.text('instanceId')!,
@@ -163,6 +277,7 @@ export function appSettingsFromContext(node: Node): AppSettings {
     perIpRateLimitWindow: minutes(reader, 'perIpRateLimitWindowMinutes', '5'),
     webAclArn: reader.text('webAclArn'),
     cloudWatchRole: reader.flag('cloudWatchRole'),
+    accessLogCallerDetails: reader.flag('accessLogCallerDetails'),
     memorySize: reader.number('memorySize', '512'),
     reservedConcurrentExecutions: reader.number('reservedConcurrentExecutions', '20'),
     logLevel: reader.text('logLevel'),
@@ -172,5 +287,5 @@ export function appSettingsFromContext(node: Node): AppSettings {
     createDashboard: reader.flag('createDashboard'),
     tracing: reader.flag('tracing'),
   };
-  return { stackName: reader.text('stackName') ?? 'StartChatContactApi', props, alarmTopicArn: topicArn(reader) };
+  return { ...base, props, alarmTopicArn: topicArn(reader), missing: [] };
 }

@@ -1,29 +1,70 @@
 /**
- * The deployable CDK app: one stack holding `StartChatContactApi`, configured from CDK context
- * (see bin/app-context.ts), with the chat URL as a stack output. cdk-nag's AwsSolutions checks run on
- * every synth, so a finding the construct has not acknowledged stops the deployment. Each synth bundles
- * the handler from the current sources first, so a deployment never ships a stale bundle.
+ * The deployable CDK app: one stack holding `StartChatContactApi`, configured from CDK context (cdk.json's
+ * `context`, or `-c key=value`; see bin/app-context.ts), with the chat URL as a stack output. cdk-nag's
+ * AwsSolutions checks run on every synth, so a finding the construct has not acknowledged stops the
+ * deployment. cdk.json runs it through bin/run-app.mjs, which finds a Node that runs TypeScript.
  *
- *   npx cdk deploy -c instanceId=... -c contactFlowId=... -c allowedOrigins=https://www.example.com
+ * - The context is read first. A misspelled key, a bad value or a prop the construct refuses prints its
+ *   message alone and exits 1.
+ * - Commands that need the template (`synth`, `diff`, `deploy`) need the required values. Commands that
+ *   need only the stack's name and environment (`ls`, `bootstrap`, `destroy`: the CLI asks for no
+ *   bundling) run without them.
+ * - The handler is bundled from the current sources only once the context is valid, and only for
+ *   commands that need the template (or when no bundle exists yet), so a deployment never ships a stale one.
  */
-import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+
+import { existsSync } from 'node:fs';
+import { Annotations, App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StartChatContactApi } from '../lib/index.ts';
-import { bundleHandler } from '../scripts/bundle-handler.ts';
-import { appSettingsFromContext } from './app-context.ts';
+import { resolveProps } from '../lib/resolve-props.ts';
+import { bundleHandler, HANDLER_BUNDLE } from '../scripts/bundle-handler.ts';
+import { appSettingsFromContext, ContextError, missingContextMessage } from './app-context.ts';
+import { fallbackRegionNotice, stackEnvironment } from './stack-environment.ts';
 
-await bundleHandler();
-const app = new App();
-const { stackName, props, alarmTopicArn } = appSettingsFromContext(app.node);
+/** The id of the warning for a region that is only the CLI's fallback. */
+export const FALLBACK_REGION_WARNING = 'start-chat-contact-api-app:fallbackRegion';
 
-const stack = new Stack(app, stackName, {
-  description: 'An HTTPS endpoint that starts Amazon Connect chats',
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
-const alarmTopic = alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', alarmTopicArn);
-const chat = new StartChatContactApi(stack, 'StartChatContactApi', { ...props, alarmTopic });
-new CfnOutput(stack, 'ChatUrl', { value: chat.url, description: 'POST chat requests here' });
+/** Errors in the deployer's values: their message says what to fix, a stack trace adds nothing. */
+function isConfigurationError(error: unknown): error is Error {
+  return error instanceof ContextError || (error instanceof Error && error.message.startsWith('StartChatContactApi: '));
+}
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-app.synth();
+async function main(): Promise<void> {
+  const app = new App();
+  const settings = appSettingsFromContext(app.node);
+  const stack = new Stack(app, settings.stackName, {
+    description: 'An HTTPS endpoint that starts Amazon Connect chats',
+    env: stackEnvironment(settings, process.env),
+  });
+  const notice = await fallbackRegionNotice(settings, process.env);
+  if (notice !== undefined) Annotations.of(stack).addWarningV2(FALLBACK_REGION_WARNING, notice);
+
+  if (settings.props === undefined) {
+    const message = missingContextMessage(settings.missing);
+    if (stack.bundlingRequired) throw new ContextError(message);
+    process.stderr.write(`Note: ${message}\n(cdk synth, diff and deploy need them; this command does not.)\n`);
+    app.synth();
+    return;
+  }
+
+  // The construct's checks first, on a stack of the same environment: a refused prop costs no bundling.
+  resolveProps(new Stack(new App(), 'PropsCheck', { env: stackEnvironment(settings, process.env) }), settings.props);
+  if (stack.bundlingRequired || !existsSync(HANDLER_BUNDLE)) await bundleHandler();
+  const alarmTopic =
+    settings.alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', settings.alarmTopicArn);
+  const chat = new StartChatContactApi(stack, 'StartChatContactApi', { ...settings.props, alarmTopic });
+  new CfnOutput(stack, 'ChatUrl', { value: chat.url, description: 'POST chat requests here' });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!isConfigurationError(error)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

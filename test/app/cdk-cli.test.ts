@@ -1,0 +1,293 @@
+/**
+ * The deployable app through the real CDK CLI (node_modules/aws-cdk), as the README's Deploy section runs
+ * it: the project's cdk.json (feature flags, `app`) in a project directory of the test's own, with the
+ * deployer's values in its `context` or on the command line, on a machine without AWS credentials or
+ * configuration. Every command gets past the app to the point where AWS credentials are needed; every
+ * mistake fails with its message alone. Tests in this file run one after another: some check that the
+ * handler bundle (shared with the rest of the suite) is not rewritten.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from '@jest/globals';
+import { HANDLER_BUNDLE } from '../../scripts/bundle-handler.ts';
+import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, temporaryOutdir } from '../support/construct.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CDK_CLI = join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+const PROJECT_BIN = join(ROOT, 'node_modules', '.bin');
+const VALUES = { instanceId: INSTANCE_ID, contactFlowId: FLOW_ID, allowedOrigins: 'https://www.example.com' };
+/** What a machine without AWS prints once a command needs an account or credentials. */
+const NEEDS_CREDENTIALS = /Unable to resolve AWS account to use|no credentials have been configured/;
+/** Node's uncaught-exception dump: a stack frame, or its closing version line. */
+const STACK_DUMP = /^\s+at |^Node\.js v\d+/m;
+
+interface CliRun {
+  readonly code: number;
+  readonly output: string;
+  readonly outdir: string;
+}
+
+interface CliOptions {
+  /** The `context` of the project's cdk.json, beside the flags. */
+  readonly context?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+  /** The Node that runs the CLI, and PATH's first directories. @default the project's Node, node_modules/.bin first */
+  readonly node?: string;
+  readonly path?: string;
+}
+
+/** A project directory with the repository's cdk.json, its app given by absolute path. */
+function project(context: Record<string, unknown>): string {
+  const directory = temporaryOutdir();
+  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
+    app: string;
+    context: Record<string, unknown>;
+  };
+  const app = cdkJson.app.replace('bin/', `${join(ROOT, 'bin')}/`);
+  writeFileSync(
+    join(directory, 'cdk.json'),
+    JSON.stringify({ ...cdkJson, app, context: { ...cdkJson.context, ...context } }),
+  );
+  return directory;
+}
+
+async function cdk(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  const cwd = project(options.context ?? {});
+  const outdir = join(cwd, 'cdk.out');
+  const home = mkdtempSync(join(tmpdir(), 'cdk-home-'));
+  return new Promise((resolve) => {
+    execFile(
+      options.node ?? process.execPath,
+      [CDK_CLI, ...args, '--no-notices', '--output', outdir],
+      {
+        cwd,
+        env: {
+          PATH: options.path ?? [PROJECT_BIN, process.env.PATH].join(delimiter),
+          HOME: home,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          CDK_DISABLE_VERSION_CHECK: '1',
+          CDK_DISABLE_CLI_TELEMETRY: 'true',
+          ...options.env,
+        },
+        timeout: 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, output: `${stdout}\n${stderr}`, outdir });
+      },
+    );
+  });
+}
+
+function template(run: CliRun): Record<string, any> {
+  return JSON.parse(readFileSync(join(run.outdir, 'StartChatContactApi.template.json'), 'utf8'));
+}
+
+function resourcesOf(run: CliRun, type: string): Array<Record<string, any>> {
+  return Object.values(template(run).Resources as Record<string, any>).filter((resource) => resource.Type === type);
+}
+
+function bundleWrittenAt(): number {
+  return existsSync(HANDLER_BUNDLE) ? statSync(HANDLER_BUNDLE).mtimeMs : 0;
+}
+
+describe('the README’s commands, with the values in cdk.json', () => {
+  test('cdk synth: the stack with the construct, cdk-nag clean, every feature flag configured', async () => {
+    // Act
+    const run = await cdk(['synth', '--quiet'], { context: VALUES, env: { AWS_REGION: 'eu-west-2' } });
+
+    // Assert
+    expect(run.code).toBe(0);
+    const [fn] = resourcesOf(run, 'AWS::Lambda::Function');
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      CONNECT_INSTANCE_ID: INSTANCE_ID,
+      CONNECT_CONTACT_FLOW_ID: FLOW_ID,
+      ALLOWED_ORIGINS: 'https://www.example.com',
+    });
+    expect(template(run).Outputs.ChatUrl.Value['Fn::Join'][1].at(-1)).toBe('/chat');
+    const report = JSON.parse(readFileSync(join(run.outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((plugin: { violations?: unknown[] }) => plugin.violations ?? [])).toEqual([]);
+    expect(run.output).not.toMatch(/feature flags are not configured/);
+    expect(run.output).not.toMatch(/synthesized for us-east-1 only because/);
+    // The account's API Gateway CloudWatch role is left alone by default.
+    expect(resourcesOf(run, 'AWS::ApiGateway::Account')).toEqual([]);
+  });
+
+  test('with the monitoring keys: the alarms, notifying alarmTopicArn, and the dashboard', async () => {
+    const topic = 'arn:aws:sns:eu-west-2:123456789012:chat-alarms';
+    const run = await cdk(['synth', '--quiet'], {
+      context: { ...VALUES, alarmTopicArn: topic, createDashboard: true },
+      env: { AWS_REGION: 'eu-west-2' },
+    });
+    expect(run.code).toBe(0);
+    const alarms = resourcesOf(run, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(9);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    expect(resourcesOf(run, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  test.each([
+    ['diff', ['diff']],
+    ['deploy', ['deploy', '--require-approval', 'never']],
+    ['destroy', ['destroy', '--force']],
+  ])('cdk %s runs up to the point where AWS credentials are needed', async (_name, args) => {
+    const run = await cdk(args, { context: VALUES });
+    expect(run.output).toMatch(NEEDS_CREDENTIALS);
+    expect(run.output).not.toMatch(/Missing context|Subprocess exited/);
+  });
+
+  test('cdk ls lists the stack without bundling the handler again', async () => {
+    // Arrange: a bundle exists (npm run build, or an earlier synth).
+    const before = bundleWrittenAt();
+
+    // Act
+    const run = await cdk(['ls'], { context: VALUES });
+
+    // Assert
+    expect(run.code).toBe(0);
+    expect(run.output).toContain('StartChatContactApi');
+    if (before > 0) expect(bundleWrittenAt()).toBe(before);
+  });
+});
+
+describe('the README’s commands before any value is set (a fresh clone)', () => {
+  test.each([
+    ['bootstrap', ['bootstrap']],
+    ['bootstrap aws://ACCOUNT/REGION', ['bootstrap', 'aws://123456789012/eu-west-2']],
+    ['destroy', ['destroy', '--force']],
+  ])('cdk %s gets past the app to the point where AWS credentials are needed', async (_name, args) => {
+    const run = await cdk(args);
+    expect(run.output).toMatch(NEEDS_CREDENTIALS);
+    expect(run.output).not.toMatch(/Subprocess exited/);
+  });
+
+  test('cdk ls lists the stack, and notes what synth, diff and deploy will need', async () => {
+    const run = await cdk(['ls']);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^StartChatContactApi$/m);
+    expect(run.output).toContain('Missing context: instanceId, contactFlowId, allowedOrigins');
+  });
+
+  test('cdk synth says which values are missing and where they go: the message alone, exit code 1', async () => {
+    const run = await cdk(['synth', '--quiet'], { context: { contactFlowId: FLOW_ID } });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(
+      'Missing context: instanceId, allowedOrigins. Keep the values in the "context" of cdk.json',
+    );
+    expect(run.output).not.toMatch(STACK_DUMP);
+  });
+});
+
+describe('mistakes fail at synth with their message alone, before the handler is bundled', () => {
+  test.each([
+    [
+      'a misspelled optional key on the command line',
+      ['-c', 'perIpRatelimit=100'],
+      {},
+      'did you mean "perIpRateLimit"?',
+    ],
+    ['a misspelled switch on the command line', ['-c', 'cloudwatchRole=false'], {}, 'did you mean "cloudWatchRole"?'],
+    ['a misspelled key in cdk.json', [], { allowedOrigin: 'https://x.example.com' }, 'did you mean "allowedOrigins"?'],
+    [
+      'a flag that is not true or false',
+      ['-c', 'allowPersistentChat=yes'],
+      {},
+      'Context allowPersistentChat must be true or false',
+    ],
+    [
+      'memory out of Lambda’s range',
+      ['-c', 'memorySize=64'],
+      {},
+      'StartChatContactApi: memorySize must be a whole number from 128 to 10240 (got 64)',
+    ],
+    [
+      'a flow name for its ID',
+      ['-c', 'contactFlowId=Sample inbound flow'],
+      {},
+      'StartChatContactApi: contactFlowId must be a contact flow ID (a UUID',
+    ],
+  ])('%s', async (_name, args, context, message) => {
+    // Arrange
+    const before = bundleWrittenAt();
+
+    // Act
+    const run = await cdk(['synth', '--quiet', ...args], { context: { ...VALUES, ...context } });
+
+    // Assert
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(message);
+    expect(run.output).not.toMatch(STACK_DUMP);
+    expect(bundleWrittenAt()).toBe(before);
+  });
+
+  test('an instance in another account than the stack’s', async () => {
+    const run = await cdk(['synth', '--quiet'], {
+      context: { ...VALUES, instanceId: INSTANCE_ARN, account: '210987654321', region: 'eu-west-2' },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(
+      'StartChatContactApi: instanceId names an instance in account 123456789012, but the stack deploys to account 210987654321',
+    );
+    expect(run.output).not.toMatch(STACK_DUMP);
+  });
+});
+
+describe('warnings at synth', () => {
+  test('an instance in another region: synthesized, with a warning naming both regions and the data’s path', async () => {
+    const run = await cdk(['synth', '--quiet'], {
+      context: { ...VALUES, instanceId: INSTANCE_ARN, account: '123456789012', region: 'us-east-1' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.output.replace(/\s+/g, ' ')).toMatch(
+      /instanceId names an instance in eu-west-2, but the stack deploys to us-east-1: .* leaves us-east-1 for eu-west-2/,
+    );
+  });
+
+  test('an offline synth without a configured region says the region is the CLI’s fallback', async () => {
+    const run = await cdk(['synth', '--quiet'], { context: VALUES });
+    expect(run.code).toBe(0);
+    expect(run.output.replace(/\s+/g, ' ')).toContain(
+      'The stack is synthesized for us-east-1 only because no AWS region is configured here',
+    );
+  });
+});
+
+describe('on a Node that cannot run TypeScript (a global cdk, or PATH without node_modules/.bin)', () => {
+  const systemNode = ['/usr/local/bin/node', '/usr/bin/node'].find((candidate) => existsSync(candidate));
+  const systemPath = '/usr/local/bin:/usr/bin:/bin';
+  // The case exists where the machine's Node cannot strip types (this one has Node 20); elsewhere, skipped.
+  const oldNode =
+    systemNode !== undefined &&
+    execFileSync(systemNode, ['-p', 'Boolean(process.features.typescript)'], { encoding: 'utf8' }).trim() === 'false';
+  const onOldNode = oldNode ? test : test.skip;
+
+  onOldNode('cdk synth still works: the app runs on the project’s Node 24', async () => {
+    const run = await cdk(['synth', '--quiet'], { context: VALUES, node: systemNode, path: systemPath });
+    expect(run.code).toBe(0);
+    expect(resourcesOf(run, 'AWS::Lambda::Function')).toHaveLength(1);
+  });
+
+  onOldNode('without the project’s Node (npm ci --ignore-scripts): says what to do, exit code 1', async () => {
+    // Arrange: the launcher in a project whose node_modules has no Node, as after --ignore-scripts.
+    const bare = temporaryOutdir();
+    mkdirSync(join(bare, 'bin'));
+    copyFileSync(join(ROOT, 'bin', 'run-app.mjs'), join(bare, 'bin', 'run-app.mjs'));
+
+    // Act
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(systemNode!, [join(bare, 'bin', 'run-app.mjs')], { env: { PATH: systemPath } }, (error, _out, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code), stderr }),
+      ),
+    );
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The CDK app runs TypeScript directly, which needs Node.js 22.18 or later');
+    expect(result.stderr).toContain('`npx cdk <command>`');
+    expect(result.stderr).toContain('run `npm rebuild node`');
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The deployable app's settings from CDK context (bin/app-context.ts): values as the command line and
+ * cdk.json give them, every key the app reads and nothing else, and cdk.json's feature flags.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import { App, Duration } from 'aws-cdk-lib';
+import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { appSettingsFromContext, CONTEXT_KEYS, checkContextKeys } from '../../bin/app-context.ts';
+import { FLOW_ID, INSTANCE_ID, temporaryOutdir } from '../support/construct.ts';
+
+const REQUIRED_CONTEXT = { instanceId: INSTANCE_ID, contactFlowId: FLOW_ID, allowedOrigins: 'https://example.com' };
+const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  app: string;
+  context: Record<string, unknown>;
+};
+
+describe('context parsing', () => {
+  function settings(context: Record<string, unknown>) {
+    return appSettingsFromContext(new App({ outdir: temporaryOutdir(), context }).node);
+  }
+
+  test('command-line strings: lists, flags, numbers, JSON, durations', () => {
+    const { props, stackName } = settings({
+      ...REQUIRED_CONTEXT,
+      allowedOrigins: 'https://a.example.com, https://b.example.com',
+      allowedAttributeKeys: 'topic,customerName',
+      allowRelatedContact: 'false',
+      attachmentsEnabled: 'true',
+      maxChatDurationMinutes: '120',
+      retryBudgetSeconds: '20',
+      perIpRateLimit: '100',
+      perIpRateLimitWindowMinutes: '10',
+      endpointType: 'edge',
+      logRetentionDays: '90',
+      stackName: 'Chat',
+      metricsNamespace: 'Chat/Prod',
+      createAlarms: 'false',
+      createDashboard: 'true',
+      tracing: 'true',
+    });
+    expect(stackName).toBe('Chat');
+    expect(props).toMatchObject({
+      metricsNamespace: 'Chat/Prod',
+      createAlarms: false,
+      createDashboard: true,
+      tracing: true,
+    });
+    expect(props).toMatchObject({
+      allowedOrigins: ['https://a.example.com', 'https://b.example.com'],
+      allowedAttributeKeys: ['topic', 'customerName'],
+      allowRelatedContact: false,
+      attachmentsEnabled: true,
+      maxChatDurationMinutes: 120,
+      perIpRateLimit: 100,
+      endpointType: EndpointType.EDGE,
+      logRetention: RetentionDays.THREE_MONTHS,
+    });
+    expect(props?.retryBudget?.toSeconds()).toBe(20);
+    expect(props?.perIpRateLimitWindow?.toSeconds()).toBe(Duration.minutes(10).toSeconds());
+  });
+
+  test('cdk.json values: arrays, booleans and numbers as they are', () => {
+    const { props } = settings({
+      ...REQUIRED_CONTEXT,
+      allowedOrigins: ['*'],
+      allowPersistentChat: true,
+      memorySize: 1024,
+    });
+    expect(props).toMatchObject({ allowedOrigins: ['*'], allowPersistentChat: true, memorySize: 1024 });
+  });
+
+  test('the stack’s account and region, when the deployer pins them', () => {
+    expect(settings({ ...REQUIRED_CONTEXT, account: '123456789012', region: 'eu-west-2' })).toMatchObject({
+      account: '123456789012',
+      region: 'eu-west-2',
+    });
+  });
+
+  test('without the required values: which are missing, and no props (ls, bootstrap and destroy need none)', () => {
+    expect(settings({ contactFlowId: FLOW_ID })).toMatchObject({
+      stackName: 'StartChatContactApi',
+      props: undefined,
+      missing: ['instanceId', 'allowedOrigins'],
+    });
+  });
+
+  test('an empty allowedOrigins means no browser origin', () => {
+    expect(settings({ ...REQUIRED_CONTEXT, allowedOrigins: '' }).props?.allowedOrigins).toEqual([]);
+  });
+
+  test.each([
+    [
+      { allowPersistentChat: 'yes' },
+      /Context allowPersistentChat must be true or false \(got "yes"\); for example -c allowPersistentChat=true/,
+    ],
+    [{ perIpRateLimit: 'many' }, /Context perIpRateLimit must be a number/],
+    [{ serverAttributes: '{channel:web}' }, /Context serverAttributes must be a JSON object of strings/],
+    [{ logRetentionDays: '31' }, /Context logRetentionDays must be a retention CloudWatch Logs offers/],
+    [{ endpointType: 'PRIVATE' }, /Context endpointType must be REGIONAL or EDGE/],
+    [{ alarmTopicArn: 'chat-alarms' }, /Context alarmTopicArn must be the ARN of a standard SNS topic/],
+    [{ account: '1234' }, /Context account must be a 12-digit AWS account ID \(got "1234"\)/],
+    [
+      { region: 'Europe' },
+      /Context region must be an AWS region name \(got "Europe"\); for example -c region=eu-west-2/,
+    ],
+  ])('refuses %j', (change, message) => {
+    expect(() => settings({ ...REQUIRED_CONTEXT, ...change })).toThrow(message);
+  });
+});
+
+describe('context keys', () => {
+  test.each([
+    ['perIpRatelimit', 'perIpRateLimit'],
+    ['cloudwatchRole', 'cloudWatchRole'],
+    ['instance-id', 'instanceId'],
+    ['allowedOrigin', 'allowedOrigins'],
+    ['reservedConcurrency', 'reservedConcurrentExecutions'],
+    ['retryBudget', 'retryBudgetSeconds'],
+  ])('an unknown key, %s, is refused, naming the closest known key, %s', (typo, closest) => {
+    expect(() => checkContextKeys([typo])).toThrow(`Unknown context key "${typo}"; did you mean "${closest}"?`);
+  });
+
+  test('CDK’s own keys (feature flags, the CLI’s settings, cached lookups) are not the app’s to check', () => {
+    expect(() =>
+      checkContextKeys([
+        ...Object.keys(CURRENTLY_RECOMMENDED_FLAGS),
+        'aws:cdk:bundling-stacks',
+        'availability-zones:account=123456789012:region=eu-west-2',
+        ...CONTEXT_KEYS,
+      ]),
+    ).not.toThrow();
+  });
+
+  test('a misspelled key in the context fails the settings, before anything else is read', () => {
+    expect(() =>
+      appSettingsFromContext(
+        new App({ outdir: temporaryOutdir(), context: { ...REQUIRED_CONTEXT, perIpRatelimit: '100' } }).node,
+      ),
+    ).toThrow(/did you mean "perIpRateLimit"/);
+  });
+
+  test('every key the app reads is listed in the README’s Deploy section', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const deploy = readme.slice(readme.indexOf('## Deploy'), readme.indexOf('### In your own stack'));
+    for (const key of CONTEXT_KEYS) expect(deploy).toContain(`\`${key}\``);
+  });
+});
+
+describe('cdk.json', () => {
+  test('sets every feature flag aws-cdk-lib currently recommends, at its recommended value', () => {
+    for (const [flag, value] of Object.entries(CURRENTLY_RECOMMENDED_FLAGS)) {
+      expect([flag, CDK_JSON.context[flag]]).toEqual([flag, value]);
+    }
+  });
+
+  test('holds no deployer values: they are the deployer’s to add', () => {
+    expect(Object.keys(CDK_JSON.context).filter((key) => !key.includes(':'))).toEqual([]);
+  });
+
+  test('runs the app through bin/run-app.mjs, which any Node can read', () => {
+    expect(CDK_JSON.app).toBe('node bin/run-app.mjs');
+  });
+});
