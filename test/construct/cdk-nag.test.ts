@@ -8,6 +8,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { CognitoUserPoolsAuthorizer, RestApi, TokenAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
@@ -64,6 +65,17 @@ describe('zero unacknowledged findings', () => {
     expect(nagFindings(app)).toEqual([]);
     // The stack: the CloudWatch role, when asked for, is shared by the stack's constructs and lives at its top.
     expectNoStaleAcknowledgements(stack);
+  });
+
+  test('with every feature flag aws-cdk-lib recommends (as the app’s cdk.json sets them)', () => {
+    const app = new App({
+      outdir: temporaryOutdir(),
+      context: { ...CURRENTLY_RECOMMENDED_FLAGS, 'aws:cdk:disable-asset-staging': true },
+    });
+    const stack = new Stack(app, 'Flagged', { env: { account: '123456789012', region: 'eu-west-2' } });
+    new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, cloudWatchRole: true, allowPersistentChat: true });
+    new StartChatContactApi(stack, 'Limited', { ...REQUIRED_PROPS, perIpRateLimit: 100 });
+    expect(nagFindings(app)).toEqual([]);
   });
 
   test('in a stack with a fixed account and region', () => {
