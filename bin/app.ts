@@ -49,8 +49,12 @@ async function main(): Promise<void> {
     return;
   }
 
-  // The construct's checks first, on a stack of the same environment: a refused prop costs no bundling.
-  resolveProps(new Stack(new App(), 'PropsCheck', { env: stackEnvironment(settings, process.env) }), settings.props);
+  // The construct's checks first, on a stack of the same environment in an app that is never synthesized:
+  // a refused prop costs no bundling.
+  const check = new Stack(new App({ autoSynth: false }), 'PropsCheck', {
+    env: stackEnvironment(settings, process.env),
+  });
+  resolveProps(check, settings.props);
   if (stack.bundlingRequired || !existsSync(HANDLER_BUNDLE)) await bundleHandler();
   const alarmTopic =
     settings.alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', settings.alarmTopicArn);

@@ -149,7 +149,7 @@ describe('the README’s commands, with the values in cdk.json', () => {
 
     // Assert
     expect(run.code).toBe(0);
-    expect(run.output).toContain('StartChatContactApi');
+    expect(run.output.trim().split('\n')).toEqual(['StartChatContactApi']);
     if (before > 0) expect(bundleWrittenAt()).toBe(before);
   });
 });
