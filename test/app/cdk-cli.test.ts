@@ -7,8 +7,7 @@
  * handler bundle (shared with the rest of the suite) is not rewritten.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
@@ -57,7 +56,7 @@ function project(context: Record<string, unknown>): string {
 async function cdk(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const cwd = project(options.context ?? {});
   const outdir = join(cwd, 'cdk.out');
-  const home = mkdtempSync(join(tmpdir(), 'cdk-home-'));
+  const home = temporaryOutdir();
   return new Promise((resolve) => {
     execFile(
       options.node ?? process.execPath,
