@@ -17,7 +17,7 @@ const log: AccessLogEntry[] = [];
 
 beforeAll(async () => {
   api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     standIn: { ratePerSecond: false },
     onRequest: (entry) => log.push(entry),
   });
