@@ -120,7 +120,9 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
   try {
     // The real Connect: the region and credentials the AWS SDK finds, checked before anything listens.
     const region =
-      settings.connect === 'aws' ? (await checkAwsAccess(settings.region)).region : (settings.region ?? STAND_IN_REGION);
+      settings.connect === 'aws'
+        ? (await checkAwsAccess(settings.region)).region
+        : (settings.region ?? STAND_IN_REGION);
 
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).
