@@ -79,8 +79,8 @@ describe('a bad script is refused with a message naming the file and the field',
     const aws = readSettings(
       ['--agent-script', 'agent.json', '--connect=aws'],
       {
-        CONNECT_INSTANCE_ID: 'i-1',
-        CONNECT_CONTACT_FLOW_ID: 'f-1',
+        CONNECT_INSTANCE_ID: '11111111-2222-4333-8444-555555555555',
+        CONNECT_CONTACT_FLOW_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
         AWS_REGION: 'eu-west-1',
         AWS_PROFILE: 'dev',
       },
