@@ -77,8 +77,14 @@ export interface LocalApiOptions {
   readonly throttling?: ApiGatewayServerOptions['throttling'];
   /** Most function containers at once. @default 10 */
   readonly maxConcurrency?: LambdaRuntimeOptions['maxConcurrency'];
-  /** Containers to start before the API listens. @default 1 */
+  /** Containers to start before `startLocalApi` resolves. @default 1 */
   readonly warmContainers?: number;
+  /**
+   * Builds the handler bundle, called once the ports are taken and before the first container starts
+   * (`npm start` bundles the current sources here, so a port in use is reported before any bundling).
+   * @default - none: the bundle must exist
+   */
+  readonly buildHandler?: () => Promise<unknown>;
 }
 
 /** Credentials the SDK signs stand-in calls with; the stand-in checks the signature's presence only. */
@@ -170,8 +176,8 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       region,
       ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
     });
-    await lambda.warm(options.warmContainers);
 
+    // The ports first, so that a port in use is reported at once; then the bundle and a warm container.
     api = await startApiGatewayServer({
       port: settings.apiPort,
       integration: (event) => lambda.invoke(event),
@@ -182,6 +188,8 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     opened.push(api);
     await sandbox?.listen(settings.participantPort);
     const page = demo ?? (await startDemo());
+    await options.buildHandler?.();
+    await lambda.warm(options.warmContainers);
 
     const allowedOrigins = originList(config);
     const demoOrigin = page.origins.find((origin) => config.allowedOrigins === '*' || allowedOrigins.includes(origin));

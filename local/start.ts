@@ -1,8 +1,11 @@
 /**
- * `npm start`: runs the API on this machine for frontend development. The deployed handler bundle runs
- * in a local Lambda behind an API Gateway emulation on http://127.0.0.1:3000/prod/chat (`PORT`), against
- * the built-in Connect stand-in unless the real Amazon Connect is asked for; a demo page on the next port
+ * `npm start`: runs the API on this machine for frontend development. The deployed handler bundle runs in a
+ * local Lambda behind an API Gateway emulation on http://127.0.0.1:3000/prod/chat (`PORT`), against the
+ * built-in Connect stand-in unless the real Amazon Connect is asked for; a demo page on the next port
  * (`DEMO_PORT`) calls it from the browser. Settings: see local/settings.ts and `npm start -- --help`.
+ *
+ * Nothing is compiled up front: the flags and settings are read and the ports taken first (so `--help`, a
+ * bad setting and a port in use answer at once), then the handler is bundled from the current sources.
  *
  * Ctrl-C (or SIGTERM) closes every server and exits with 0. Startup problems (a bad setting, a port in
  * use, a missing bundle) print one message saying what to do and exit with 1 (2 for bad flags).
@@ -115,6 +118,29 @@ function stopOnSignals(api: LocalApi): void {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * Bundles the handler from the current sources, in this process with esbuild (a few hundred ms; the files
+ * are rewritten only when their content changed). Always building is simpler than deciding whether the
+ * bundle is stale: npm installs packages with fixed old timestamps, so comparing times would miss an updated
+ * dependency. Loaded only here, so `--help` and bad settings answer without loading esbuild.
+ */
+async function bundleCurrentSources(): Promise<void> {
+  const { bundleHandler } = await import('../scripts/bundle-handler.ts');
+  try {
+    await bundleHandler();
+  } catch (error) {
+    // esbuild has printed its errors with their file and line.
+    throw new BundleFailedError(error);
+  }
+}
+
+class BundleFailedError extends Error {
+  constructor(cause: unknown) {
+    super('the handler does not bundle (esbuild’s errors are above); fix the sources and start again', { cause });
+    this.name = 'BundleFailedError';
+  }
+}
+
 async function main(args: readonly string[]): Promise<number | undefined> {
   let settings;
   try {
@@ -130,11 +156,16 @@ async function main(args: readonly string[]): Promise<number | undefined> {
 
   let api: LocalApi;
   try {
-    api = await startLocalApi(settings, { onRequest, onSandboxRequest: onRequest });
+    api = await startLocalApi(settings, { onRequest, onSandboxRequest: onRequest, buildHandler: bundleCurrentSources });
   } catch (error) {
     if (error instanceof PortInUseError) return cannotStart(portAdvice(error), 1);
     if (error instanceof SettingsError) return cannotStart(error.message, 2);
-    if (error instanceof ListenError || error instanceof ConfigurationError || error instanceof MissingBundleError) {
+    if (
+      error instanceof ListenError ||
+      error instanceof ConfigurationError ||
+      error instanceof MissingBundleError ||
+      error instanceof BundleFailedError
+    ) {
       return cannotStart(error.message, 1);
     }
     throw error;

@@ -6,7 +6,7 @@
  * packages' ES-module entry points preferred (`module` before `main`) so the bundle tree-shakes. Node's
  * built-in modules are loaded with `require()` (see `builtinsViaRequire`), which cuts the cold start.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,15 +66,31 @@ export function handlerBuildOptions(entry = HANDLER_ENTRY, outfile = HANDLER_BUN
   };
 }
 
-export async function bundleHandler(outfile = HANDLER_BUNDLE): Promise<void> {
+function sameContent(path: string, contents: Uint8Array): boolean {
+  try {
+    return Buffer.from(contents).equals(readFileSync(path));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Bundles the handler from the current sources. Each file is written whole, then renamed into place, so a
+ * reader never sees half a bundle; a file whose content has not changed is left alone. Resolves with
+ * whether anything was written.
+ */
+export async function bundleHandler(outfile = HANDLER_BUNDLE): Promise<boolean> {
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await build({ ...handlerBuildOptions(HANDLER_ENTRY, outfile), write: false });
-  // Each file is written whole, then renamed into place: a reader never sees half a bundle.
+  let written = false;
   for (const file of result.outputFiles) {
+    if (sameContent(file.path, file.contents)) continue;
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
+    written = true;
   }
+  return written;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

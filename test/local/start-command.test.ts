@@ -4,7 +4,6 @@
  * summary of outcomes, and the messages for a busy port and a bad setting.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,60 +12,31 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { EXAMPLE_BODY } from '../../local/banner.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { closeServer, listen } from '../../local/listen.ts';
+import {
+  bannerApiUrl,
+  killStartedProcesses,
+  type StartedProcess,
+  startProcess,
+  waitForOutput,
+} from '../support/start-process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const running: ChildProcess[] = [];
-
-interface Started {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or signal name). */
-  readonly exited: Promise<number | string>;
-}
 
 /** Runs `node local/start.ts` with only the given variables beside PATH and HOME. */
-function start(env: Record<string, string>, args: string[] = []): Started {
-  const child = spawn(process.execPath, ['local/start.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  return { child, stdout: () => out, stderr: () => err, exited };
+function start(env: Record<string, string>, args: string[] = []): StartedProcess {
+  return startProcess(process.execPath, ['local/start.ts', ...args], ROOT, env);
 }
 
-async function waitFor(started: Started, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
-  const endsAt = Date.now() + timeoutMs;
-  for (;;) {
-    const match = started.stdout().match(pattern);
-    if (match) return match;
-    if (started.child.exitCode !== null || Date.now() > endsAt) {
-      throw new Error(`no ${pattern} in the output:\n${started.stdout()}\n${started.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(killStartedProcesses);
 
 test('prints the URL, the Connect it uses and a curl command that starts a chat; Ctrl-C stops it cleanly', async () => {
   // Arrange
   const started = start({ PORT: '0' });
-  await waitFor(started, /Press Ctrl-C to stop/);
-  const url = started.stdout().match(/API {8}POST (http:\/\/127\.0\.0\.1:\d+\/prod\/chat)/)?.[1];
+  await waitForOutput(started, /Press Ctrl-C to stop/);
+  const url = bannerApiUrl(started);
 
   // Act: the request the printed curl command sends.
-  const response = await fetch(url!, {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: EXAMPLE_BODY,
@@ -76,6 +46,7 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   const code = await started.exited;
 
   // Assert
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod\/chat$/);
   expect(started.stdout()).toContain(`curl -i ${url} \\`);
   expect(started.stdout()).toContain(`-d '${EXAMPLE_BODY}'`);
   expect(started.stdout()).toMatch(
@@ -184,7 +155,7 @@ describe('the real Amazon Connect, as the AWS CLI is set up', () => {
     // Arrange
     awsConfigure();
     const started = start(realConnect());
-    await waitFor(started, /Press Ctrl-C to stop/);
+    await waitForOutput(started, /Press Ctrl-C to stop/);
     const url = started.stdout().match(/API {8}POST (http:\/\/127\.0\.0\.1:\d+\/prod\/chat)/)?.[1];
 
     // Act
@@ -211,7 +182,7 @@ describe('the real Amazon Connect, as the AWS CLI is set up', () => {
       ...realConnect(),
       CONNECT_INSTANCE_ID: `arn:aws:connect:ap-southeast-2:123456789012:instance/${INSTANCE}`,
     });
-    await waitFor(started, /Press Ctrl-C to stop/);
+    await waitForOutput(started, /Press Ctrl-C to stop/);
     started.child.kill('SIGINT');
     await started.exited;
     expect(started.stdout()).toContain('Amazon Connect in ap-southeast-2');
