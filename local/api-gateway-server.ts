@@ -39,6 +39,7 @@ import {
   preflightResponse,
 } from './gateway-responses.ts';
 import { closeServer, listen } from './listen.ts';
+import { reachableHosts, urlHost } from './network-addresses.ts';
 import { readBody } from './read-body.ts';
 
 /** The Lambda proxy integration: the event in, the function's result out. */
@@ -64,7 +65,7 @@ export interface ApiGatewayServerOptions {
   readonly allowedOrigins: AllowedOrigins;
   /** 0 picks a free port. @default 3000 */
   readonly port?: number;
-  /** @default '127.0.0.1' */
+  /** Where to listen; `0.0.0.0` for every interface. @default '127.0.0.1' */
   readonly host?: string;
   /** @default 'prod' */
   readonly stage?: string;
@@ -85,7 +86,7 @@ export interface ApiGatewayServerOptions {
 }
 
 export interface ApiGatewayServer {
-  /** The chat endpoint, e.g. `http://127.0.0.1:3000/prod/chat` (the first resource). */
+  /** The chat endpoint on this machine, e.g. `http://127.0.0.1:3000/prod/chat` (the first resource). */
   readonly url: string;
   /** The stage's base URL, e.g. `http://127.0.0.1:3000/prod/`. */
   readonly stageUrl: string;
@@ -313,7 +314,7 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
     });
   });
   port = await listen(server, settings.port, settings.host, 'the API');
-  const stageUrl = `http://${settings.host}:${port}/${settings.stage}/`;
+  const stageUrl = `http://${urlHost(reachableHosts(settings.host, [])[0]!)}:${port}/${settings.stage}/`;
   const first = settings.resources[0] ?? '/';
   return {
     url: first === '/' ? stageUrl : `${stageUrl}${first.slice(1)}`,

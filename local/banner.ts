@@ -1,7 +1,8 @@
 /**
  * What `npm start` prints once everything listens: the endpoint, which Amazon Connect it talks to, the
- * allowed origins, the demo page, the chat sandbox (its Participant Service endpoint, the agent console and
- * the lines a chatjs widget needs to use it) and a `curl` command that starts a chat.
+ * allowed origins, the demo page (and both at this machine's network addresses when HOST lets other
+ * devices in), the chat sandbox (its Participant Service endpoint, the agent console and the lines a chatjs
+ * widget needs to use it) and a `curl` command that starts a chat.
  */
 import type { LocalApi } from './local-api.ts';
 
@@ -62,6 +63,11 @@ export function startBanner(api: LocalApi, notices: readonly string[] = []): str
   ];
   if (!api.demoPageAllowed) {
     lines.push('             (its origin is not in ALLOWED_ORIGINS, so the API will refuse it)');
+  }
+  for (const [index, urls] of api.network.entries()) {
+    lines.push(
+      `  ${index === 0 ? 'Network   ' : '          '} demo page ${urls.demoUrl}, API POST ${urls.apiUrl} (other devices)`,
+    );
   }
   lines.push(...sandboxLines(api));
   lines.push('', 'Start a chat:', '', curlExample(api.apiUrl), '');

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeServer, listen } from './listen.ts';
+import { DEFAULT_HOST, httpOrigins, reachableHosts } from './network-addresses.ts';
 import { CHAT_UI_DIR, CHATJS_BUNDLE, type StaticFile, sendStaticFile, TYPES } from './static-files.ts';
 
 export const DEMO_PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-page');
@@ -23,8 +24,12 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src http: https: ws: wss:; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface DemoServerOptions {
-  /** The API's chat endpoint, or a function that returns it when the page is requested. */
-  readonly apiUrl: string | (() => string);
+  /**
+   * The API's chat endpoint, or a function that returns it when the page is requested, given the host
+   * name the page was requested on (so a phone that opened the page at a network address gets the API
+   * at that address).
+   */
+  readonly apiUrl: string | ((pageHost: string | undefined) => string);
   /**
    * The Participant Service endpoint chatjs uses (the chat sandbox), or a function that returns it when
    * the page is requested; empty for the real service of the region. @default ''
@@ -34,33 +39,46 @@ export interface DemoServerOptions {
   readonly region?: string;
   /** 0 picks a free port. @default 3001 */
   readonly port?: number;
-  /** @default '127.0.0.1' */
+  /** Where to listen; `0.0.0.0` for every interface. @default '127.0.0.1' */
   readonly host?: string;
 }
 
 export interface DemoServer {
-  /** The page, e.g. `http://127.0.0.1:3001/`. */
+  /** The page on this machine, e.g. `http://127.0.0.1:3001/`. */
   readonly url: string;
-  /** The origins the page may be opened on: `http://127.0.0.1:PORT` and `http://localhost:PORT`. */
+  /**
+   * The origins the page may be opened on: `http://127.0.0.1:PORT` and `http://localhost:PORT` by
+   * default; with a wildcard host also this machine's network addresses; else the host's own.
+   */
   readonly origins: readonly string[];
   readonly port: number;
   close(): Promise<void>;
 }
 
 /** The origins a page served on `host:port` may be opened on. */
-export function demoPageOrigins(port: number, host = '127.0.0.1'): string[] {
-  return [`http://${host}:${port}`, ...(host === '127.0.0.1' ? [`http://localhost:${port}`] : [])];
+export function demoPageOrigins(port: number, host = DEFAULT_HOST, addresses?: readonly string[]): string[] {
+  return httpOrigins(reachableHosts(host, addresses), port);
+}
+
+/** The host name a request was sent to, from its `Host` header. */
+function requestHost(hostHeader: string | undefined): string | undefined {
+  if (hostHeader === undefined) return undefined;
+  try {
+    return new URL(`http://${hostHeader}`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_HOST;
   const apiUrl = typeof options.apiUrl === 'function' ? options.apiUrl : () => options.apiUrl as string;
   const { participantEndpoint = '' } = options;
   const page = (file: string, type: string): StaticFile => ({ path: join(DEMO_PAGE_DIR, file), type });
   const index: StaticFile = {
     ...page('index.html', TYPES.html),
-    fill: () => ({
-      API_URL: apiUrl(),
+    fill: (request) => ({
+      API_URL: apiUrl(requestHost(request.headers.host)),
       PARTICIPANT_ENDPOINT: typeof participantEndpoint === 'function' ? participantEndpoint() : participantEndpoint,
       REGION: options.region ?? 'us-east-1',
     }),
@@ -84,9 +102,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   });
 
   const port = await listen(server, options.port ?? 3001, host, 'the demo page');
+  const origins = demoPageOrigins(port, host);
   return {
-    url: `http://${host}:${port}/`,
-    origins: demoPageOrigins(port, host),
+    url: `${origins[0]}/`,
+    origins,
     port,
     close: () => closeServer(server),
   };

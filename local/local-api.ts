@@ -26,6 +26,7 @@ import {
 import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
 import { bundledHandlerLoader, type FunctionEnvironment } from './handler-bundle.ts';
 import { createLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime.ts';
+import { networkHosts, urlHost } from './network-addresses.ts';
 import {
   createParticipantStandIn,
   type ParticipantStandIn,
@@ -43,11 +44,19 @@ export interface ConnectDescription {
   readonly endpoint: string | undefined;
 }
 
+/** Where other devices on the network reach the API and the demo page, at one address of this machine. */
+export interface NetworkUrls {
+  readonly apiUrl: string;
+  readonly demoUrl: string;
+}
+
 export interface LocalApi {
   /** The chat endpoint, e.g. `http://127.0.0.1:3000/prod/chat`. */
   readonly apiUrl: string;
-  /** The demo page, e.g. `http://127.0.0.1:3001/`, on an allowed origin when one of its two is. */
+  /** The demo page, e.g. `http://127.0.0.1:3001/`, on an allowed origin when one of its origins is. */
   readonly demoUrl: string;
+  /** The same at each network address, when HOST lets other devices in; else empty. */
+  readonly network: readonly NetworkUrls[];
   /** Origins the handler allows, as configured (`*` for any). */
   readonly allowedOrigins: readonly string[];
   /** Whether the demo page's own origins are among them. */
@@ -116,6 +125,13 @@ function originList(config: HandlerConfig): string[] {
   return config.allowedOrigins === '*' ? ['*'] : [...config.allowedOrigins];
 }
 
+/** `url` with its host name replaced by `host`. */
+function onHost(url: string, host: string): string {
+  const moved = new URL(url);
+  moved.hostname = urlHost(host);
+  return moved.href;
+}
+
 export async function startLocalApi(settings: LocalSettings, options: LocalApiOptions = {}): Promise<LocalApi> {
   const opened: Array<{ close(): Promise<void> }> = [];
   const closeAll = async () => {
@@ -138,14 +154,24 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     const startDemo = async () => {
       demo = await startDemoServer({
         port: settings.demoPort,
-        apiUrl: () => api?.url ?? '',
+        host: settings.host,
+        apiUrl: demoPageApiUrl,
         participantEndpoint: () => sandbox?.url ?? '',
         region,
       });
       opened.push(demo);
       return demo;
     };
-    const demoOrigins = settings.demoPort === 0 ? (await startDemo()).origins : demoPageOrigins(settings.demoPort);
+    // A page opened at a network address calls the API at that address (a phone's 127.0.0.1 is the phone).
+    const network = networkHosts(settings.host);
+    const demoPageApiUrl = (pageHost: string | undefined) =>
+      api === undefined
+        ? ''
+        : pageHost !== undefined && network.includes(pageHost)
+          ? onHost(api.url, pageHost)
+          : api.url;
+    const demoOrigins =
+      settings.demoPort === 0 ? (await startDemo()).origins : demoPageOrigins(settings.demoPort, settings.host);
 
     const handlerEnv = {
       ...settings.handlerEnv,
@@ -180,6 +206,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     // The ports first, so that a port in use is reported at once; then the bundle and a warm container.
     api = await startApiGatewayServer({
       port: settings.apiPort,
+      host: settings.host,
       integration: (event) => lambda.invoke(event),
       allowedOrigins: config.allowedOrigins,
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -196,6 +223,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     return {
       apiUrl: api.url,
       demoUrl: demoOrigin === undefined ? page.url : `${demoOrigin}/`,
+      network: network.map((host) => ({ apiUrl: onHost(api.url, host), demoUrl: onHost(page.url, host) })),
       allowedOrigins,
       demoPageAllowed: demoOrigin !== undefined,
       connect: {

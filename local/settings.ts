@@ -1,10 +1,12 @@
 /**
- * The settings of `npm start`: the ports, which Amazon Connect to call, and the handler's own environment
- * (the names in lambda/config.ts, exactly as the construct sets them on the function).
+ * The settings of `npm start`: where it listens (host and ports), which Amazon Connect to call, and the
+ * handler's own environment (the names in lambda/config.ts, exactly as the construct sets them on the
+ * function).
  *
- * Sources, strongest first: command-line flags (`--connect`, `--config`), environment variables, a JSON
- * config file (`--config path` or `START_CHAT_CONFIG`), then defaults that work out of the box: the
- * built-in Connect stand-in with fixed fake instance and flow ids, and the demo page's origins allowed.
+ * Sources, strongest first: command-line flags (`--port`, `--host`, `--connect`, `--config`), environment
+ * variables, a JSON config file (`--config path` or `START_CHAT_CONFIG`), then defaults that work out of
+ * the box: 127.0.0.1:3000, the built-in Connect stand-in with fixed fake instance and flow ids, and the
+ * demo page's origins allowed.
  *
  * The real Amazon Connect is used only when asked for by name (`CONNECT_TARGET=aws` or `--connect=aws`)
  * and only with an explicit instance and flow (IDs or ARNs, as the construct takes them); nothing here
@@ -14,9 +16,11 @@
  * throws `SettingsError` with a message that names the setting and the fix.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HANDLER_ENV, ID_PATTERN, ID_RULE, parseConnectArn } from '../lib/handler-contract.ts';
+import { DEFAULT_HOST, isLoopbackHost } from './network-addresses.ts';
 import { type AgentScript, AgentScriptError, parseAgentScript } from './simulated-agent/agent-script.ts';
 
 /** Where chats are started: the built-in stand-in, or the real Amazon Connect. */
@@ -36,6 +40,7 @@ export const DEFAULT_API_PORT = 3000;
 /** Settings of the local run itself, beside the handler's variables. */
 export const LOCAL_ENV = {
   port: 'PORT',
+  host: 'HOST',
   demoPort: 'DEMO_PORT',
   participantPort: 'PARTICIPANT_PORT',
   agentScript: 'AGENT_SCRIPT',
@@ -48,6 +53,7 @@ export const LOCAL_ENV = {
 export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
   ...Object.values(HANDLER_ENV),
   LOCAL_ENV.port,
+  LOCAL_ENV.host,
   LOCAL_ENV.demoPort,
   LOCAL_ENV.participantPort,
   LOCAL_ENV.agentScript,
@@ -58,9 +64,11 @@ export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
 const CREDENTIAL_KEYS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
 
 export interface LocalSettings {
-  /** Port of the API on 127.0.0.1; 0 picks a free one. */
+  /** Where the API and the demo page listen: `0.0.0.0` for every interface. @default '127.0.0.1' */
+  readonly host: string;
+  /** Port of the API; 0 picks a free one. */
   readonly apiPort: number;
-  /** Port of the demo page on 127.0.0.1; 0 picks a free one. @default apiPort + 1 */
+  /** Port of the demo page; 0 picks a free one. @default apiPort + 1 */
   readonly demoPort: number;
   /** Port of the chat sandbox (Participant Service stand-in) on 127.0.0.1; 0 picks a free one. @default apiPort + 2 */
   readonly participantPort: number;
@@ -90,6 +98,10 @@ export interface CommandLine {
   readonly configFile: string | undefined;
   readonly connect: string | undefined;
   readonly agentScript: string | undefined;
+  /** `--port`, as PORT. */
+  readonly port: string | undefined;
+  /** `--host`, as HOST. */
+  readonly host: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,6 +122,8 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
         config: { type: 'string' },
         connect: { type: 'string' },
         'agent-script': { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -120,6 +134,8 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
       configFile: values.config,
       connect: values.connect,
       agentScript: values['agent-script'],
+      port: values.port,
+      host: values.host,
     };
   } catch (error) {
     throw new SettingsError(`${(error as Error).message}. Run with --help for the options.`);
@@ -188,6 +204,21 @@ function port(value: string | undefined, name: string, fallback: number): number
     throw new SettingsError(`${name} must be a port number from 0 to 65535 (got "${value}")`);
   }
   return number;
+}
+
+/** A host to listen on: an IP address (IPv6 with or without brackets) or a host name. */
+function host(value: string | undefined): string {
+  const trimmed = (value ?? '').trim().replace(/^\[(.*)\]$/, '$1');
+  if (trimmed === '') return DEFAULT_HOST;
+  if (
+    isIP(trimmed) === 0 &&
+    !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(trimmed)
+  ) {
+    throw new SettingsError(
+      `${LOCAL_ENV.host} (or --host) must be an address of this machine to listen on, such as 0.0.0.0 (every interface), 127.0.0.1 or 192.168.1.20 (got "${value}")`,
+    );
+  }
+  return trimmed;
 }
 
 /**
@@ -264,21 +295,21 @@ export function readSettings(
   }
   const connect = target as ConnectTarget;
 
-  const apiPort = port(merged[LOCAL_ENV.port], LOCAL_ENV.port, DEFAULT_API_PORT);
+  const portName = commandLine.port === undefined ? LOCAL_ENV.port : '--port';
+  const apiPort = port(commandLine.port ?? merged[LOCAL_ENV.port], portName, DEFAULT_API_PORT);
+  const listenHost = host(commandLine.host ?? merged[LOCAL_ENV.host]);
   if (apiPort === 65_535 && !given(LOCAL_ENV.demoPort)) {
-    throw new SettingsError(
-      `${LOCAL_ENV.port} is 65535, so the demo page needs ${LOCAL_ENV.demoPort} set to a free port`,
-    );
+    throw new SettingsError(`${portName} is 65535, so the demo page needs ${LOCAL_ENV.demoPort} set to a free port`);
   }
   const demoPort = port(merged[LOCAL_ENV.demoPort], LOCAL_ENV.demoPort, apiPort === 0 ? 0 : apiPort + 1);
   if (demoPort !== 0 && demoPort === apiPort) {
-    throw new SettingsError(`${LOCAL_ENV.port} and ${LOCAL_ENV.demoPort} must differ (both are ${apiPort})`);
+    throw new SettingsError(`${portName} and ${LOCAL_ENV.demoPort} must differ (both are ${apiPort})`);
   }
 
   const participantFallback = apiPort === 0 ? 0 : apiPort + 2;
   if (participantFallback > 65_535 && !given(LOCAL_ENV.participantPort)) {
     throw new SettingsError(
-      `${LOCAL_ENV.port} is ${apiPort}, so the chat sandbox needs ${LOCAL_ENV.participantPort} set to a free port`,
+      `${portName} is ${apiPort}, so the chat sandbox needs ${LOCAL_ENV.participantPort} set to a free port`,
     );
   }
   const participantPort = port(merged[LOCAL_ENV.participantPort], LOCAL_ENV.participantPort, participantFallback);
@@ -339,7 +370,16 @@ export function readSettings(
     agentScript = readAgentScript(agentScriptFile, options.readFile);
   }
 
+  if (!isLoopbackHost(listenHost)) {
+    notices.push(
+      connect === 'aws'
+        ? `The API listens on ${listenHost}: anyone who can reach this machine can start real chats on your Amazon Connect instance.`
+        : `The API and the demo page listen on ${listenHost}: other devices that can reach this machine can use them; the chat sandbox stays on this machine (127.0.0.1).`,
+    );
+  }
+
   return {
+    host: listenHost,
     apiPort,
     demoPort,
     participantPort,

@@ -28,7 +28,7 @@ import {
   STAND_IN_INSTANCE_ID,
 } from './settings.ts';
 
-const USAGE = `Usage: npm start [-- [--connect=stand-in|aws] [--config FILE] [--agent-script FILE]]
+const USAGE = `Usage: npm start [-- [--port PORT] [--host HOST] [--connect=stand-in|aws] [--config FILE] [--agent-script FILE]]
 
 Runs the start-chat API locally: the deployed handler bundle behind an API Gateway emulation,
 with a demo page that calls it from the browser, and a chat sandbox that holds the conversations.
@@ -41,10 +41,14 @@ Options (flag, or environment variable; flags win over variables, variables over
   --config FILE     ${LOCAL_ENV.configFile}  a JSON object of settings, keyed by the variable names
   --agent-script FILE
                     ${LOCAL_ENV.agentScript}       the chat sandbox's simulated agent: a JSON script (README)
-                    ${LOCAL_ENV.port}               the API's port on 127.0.0.1 (default 3000)
+  --port PORT       ${LOCAL_ENV.port}               the API's port (default 3000); the other ports follow it
                     ${LOCAL_ENV.demoPort}          the demo page's port (default PORT + 1)
                     ${LOCAL_ENV.participantPort}   the chat sandbox's port: Participant Service stand-in,
                                        agent console (default PORT + 2)
+  --host HOST       ${LOCAL_ENV.host}               where the API and the demo page listen (default 127.0.0.1, this
+                                       machine only); 0.0.0.0 lets phones and virtual machines on your
+                                       network in, and allows the demo page's network origins by default
+                                       (the chat sandbox stays on 127.0.0.1)
 
 The handler reads the variables the deployed function reads (see lambda/config.ts and the README),
 such as ALLOWED_ORIGINS (default: the demo page's origins), ALLOWED_ATTRIBUTE_KEYS or

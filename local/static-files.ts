@@ -14,7 +14,7 @@ export interface StaticFile {
   readonly path: string;
   readonly type: string;
   /** `%NAME%` placeholders in the text and what replaces them, read when the file is served. */
-  readonly fill?: () => Readonly<Record<string, string>>;
+  readonly fill?: (request: IncomingMessage) => Readonly<Record<string, string>>;
 }
 
 /** The unmodified browser bundle of amazon-connect-chatjs, as installed. */
@@ -50,7 +50,7 @@ export function sendStaticFile(
   readFile(file.path, 'utf8').then(
     (text) => {
       let filled = text;
-      for (const [name, value] of Object.entries(file.fill?.() ?? {})) {
+      for (const [name, value] of Object.entries(file.fill?.(request) ?? {})) {
         filled = filled.replaceAll(`%${name}%`, escapeAttribute(value));
       }
       const body = Buffer.from(filled);

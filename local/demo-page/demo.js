@@ -15,6 +15,20 @@ function apiUrl() {
   return document.querySelector('meta[name="start-chat-api-url"]').content;
 }
 
+/**
+ * A fresh random idempotency key (a version 4 UUID). `crypto.randomUUID` exists only in secure contexts,
+ * and a page opened at a network address over http (a phone, with HOST=0.0.0.0) is not one;
+ * `crypto.getRandomValues` works everywhere.
+ */
+function idempotencyKey() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function el(tag, text, attributes = {}) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
@@ -119,7 +133,7 @@ function showUnreachable(url, reason) {
 async function requestChat(url, body) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey() },
     body: JSON.stringify(body),
   });
   const text = await response.text();

@@ -10,6 +10,7 @@ function localApi(overrides: Partial<LocalApi>): LocalApi {
   return {
     apiUrl: 'http://127.0.0.1:3000/prod/chat',
     demoUrl: 'http://127.0.0.1:3001/',
+    network: [],
     allowedOrigins: ['http://127.0.0.1:3001'],
     demoPageAllowed: true,
     connect: {

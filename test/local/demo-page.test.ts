@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import { networkAddresses } from '../../local/network-addresses.ts';
 import { readSettings } from '../../local/settings.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
 
@@ -104,3 +105,40 @@ test('the browser enforces CORS: a page on an origin the API does not allow neve
     await strict.close();
   }
 });
+
+// Needs an interface besides loopback (any network connection), the address a phone would use.
+(networkAddresses().length === 0 ? test.skip : test)(
+  'with HOST=0.0.0.0 a page opened at the network address, over plain http, starts a chat there',
+  async () => {
+    // Arrange: as a phone on the same network would open it (an insecure context: no crypto.randomUUID).
+    const lanRequests: AccessLogEntry[] = [];
+    const lan = await startLocalApi(readSettings([], { PORT: '0', HOST: '0.0.0.0' }), {
+      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      onRequest: (entry) => lanRequests.push(entry),
+    });
+    const page = await browser.context.newPage();
+    try {
+      const { demoUrl, apiUrl } = lan.network[0]!;
+      await page.goto(demoUrl);
+
+      // Act
+      await page.fill('#display-name', 'Ada Lovelace');
+      await page.click('#start');
+      const contactId = await page.getByTestId('contact-id').textContent({ timeout: 10_000 });
+
+      // Assert
+      expect(await page.evaluate('window.isSecureContext')).toBe(false);
+      expect(contactId).toMatch(UUID);
+      expect(await page.locator('#api-url').textContent()).toBe(apiUrl);
+      const origin = new URL(demoUrl).origin;
+      expect(lanRequests.map(({ method, status, origin }) => ({ method, status, origin }))).toEqual([
+        { method: 'OPTIONS', status: 204, origin },
+        { method: 'POST', status: 200, origin },
+      ]);
+      expect(lan.standIn!.startChatCalls()[0]!.body).toMatchObject({ ClientToken: expect.stringMatching(UUID) });
+    } finally {
+      await page.close();
+      await lan.close();
+    }
+  },
+);

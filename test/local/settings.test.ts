@@ -66,6 +66,52 @@ describe('defaults', () => {
   });
 });
 
+describe('where it listens', () => {
+  test('--port sets the API port as PORT does, the demo page follows, and the flag wins over PORT', () => {
+    expect(readSettings(['--port', '5000'], {})).toMatchObject({ apiPort: 5000, demoPort: 5001 });
+    expect(readSettings(['--port=5000'], { PORT: '4000' })).toMatchObject({ apiPort: 5000, demoPort: 5001 });
+    expect(readSettings(['-p', '5000', '--host', '0.0.0.0'], {})).toMatchObject({ apiPort: 5000, host: '0.0.0.0' });
+  });
+
+  test('a bad --port is refused, naming the flag', () => {
+    expect(settingsError(() => readSettings(['--port', 'http'], { PORT: '4000' })).message).toMatch(
+      /^--port must be a port number from 0 to 65535 \(got "http"\)/,
+    );
+  });
+
+  test('127.0.0.1 by default; HOST or --host (the flag wins) listens elsewhere, with a notice', () => {
+    // Act
+    const byDefault = readSettings([], {});
+    const everywhere = readSettings([], { HOST: '0.0.0.0' });
+    const byFlag = readSettings(['--host', '[::]'], { HOST: '192.168.1.20' });
+
+    // Assert
+    expect(byDefault.host).toBe('127.0.0.1');
+    expect(byDefault.notices).toEqual([]);
+    expect(everywhere.host).toBe('0.0.0.0');
+    expect(everywhere.notices).toEqual([
+      'The API and the demo page listen on 0.0.0.0: other devices that can reach this machine can use them.',
+    ]);
+    expect(byFlag.host).toBe('::');
+  });
+
+  test('with the real Amazon Connect, the notice says that others can start real chats', () => {
+    const settings = readSettings(['--connect=aws', '--host=0.0.0.0'], {
+      CONNECT_INSTANCE_ID: REAL_INSTANCE,
+      CONNECT_CONTACT_FLOW_ID: REAL_FLOW,
+      AWS_REGION: 'eu-west-2',
+      ...CREDENTIALS,
+    });
+    expect(settings.notices).toContainEqual(expect.stringContaining('can start real chats'));
+  });
+
+  test.each([['http://0.0.0.0'], ['0.0.0.0:3000'], ['my host']])('HOST=%s is refused, naming HOST', (value) => {
+    expect(settingsError(() => readSettings([], { HOST: value })).message).toMatch(
+      /^HOST \(or --host\) must be an address of this machine/,
+    );
+  });
+});
+
 describe('the handler variables', () => {
   test('are taken from the environment by the names the handler reads; unrelated variables are not', () => {
     // Act

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { EXAMPLE_BODY } from '../../local/banner.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { closeServer, listen } from '../../local/listen.ts';
+import { networkAddresses } from '../../local/network-addresses.ts';
 import {
   bannerApiUrl,
   killStartedProcesses,
@@ -71,6 +72,40 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   expect(started.stdout()).toContain('Stopped.');
   expect(started.stderr()).toBe('');
 });
+
+const [NETWORK_ADDRESS] = networkAddresses();
+
+// Needs an interface besides loopback (any network connection) to have an address to be reached at.
+(NETWORK_ADDRESS === undefined ? test.skip : test)(
+  '--port and --host 0.0.0.0: the banner gives the URLs for other devices, and a page opened there may call the API there',
+  async () => {
+    // Arrange
+    const started = start({ PORT: '1' }, ['--port', '0', '--host', '0.0.0.0']);
+    const [, demoUrl, apiUrl] = await waitForOutput(
+      started,
+      new RegExp(
+        `Network {4}demo page (http://${NETWORK_ADDRESS!.replaceAll('.', '\\.')}:\\d+/), API POST (\\S+) \\(other devices\\)`,
+      ),
+    );
+    await waitForOutput(started, /Press Ctrl-C to stop/);
+    const origin = new URL(demoUrl!).origin;
+
+    // Act: what the demo page does once a phone opened it at the network address.
+    const response = await fetch(apiUrl!, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: origin },
+      body: EXAMPLE_BODY,
+    });
+
+    // Assert
+    expect(apiUrl).toMatch(new RegExp(`^http://${NETWORK_ADDRESS!.replaceAll('.', '\\.')}:\\d+/prod/chat$`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(started.stdout()).toContain(`Origins    http://127.0.0.1:`);
+    expect(started.stdout()).toContain(`, ${origin}`);
+    expect(started.stdout()).toContain('Note: The API and the demo page listen on 0.0.0.0');
+  },
+);
 
 test('a port in use gives a clear message and exit code 1', async () => {
   // Arrange
