@@ -38,7 +38,7 @@ import {
   gatewayResponse,
   preflightResponse,
 } from './gateway-responses.ts';
-import { closeServer, listen } from './listen.ts';
+import { gracefulClose, listen } from './listen.ts';
 import { reachableHosts, urlHost } from './network-addresses.ts';
 import { readBody } from './read-body.ts';
 
@@ -91,7 +91,11 @@ export interface ApiGatewayServer {
   /** The stage's base URL, e.g. `http://127.0.0.1:3000/prod/`. */
   readonly stageUrl: string;
   readonly port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting requests; lets those in flight be answered for up to `graceMs`, then drops the rest.
+   * @param graceMs @default 0: drops the requests in flight at once
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 const DEFAULTS = {
@@ -313,6 +317,7 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
       else response.destroy(error as Error);
     });
   });
+  const close = gracefulClose(server);
   port = await listen(server, settings.port, settings.host, 'the API');
   const stageUrl = `http://${urlHost(reachableHosts(settings.host, [])[0]!)}:${port}/${settings.stage}/`;
   const first = settings.resources[0] ?? '/';
@@ -320,6 +325,6 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
     url: first === '/' ? stageUrl : `${stageUrl}${first.slice(1)}`,
     stageUrl,
     port,
-    close: () => closeServer(server),
+    close: (graceMs = 0) => close(graceMs),
   };
 }

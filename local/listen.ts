@@ -1,9 +1,9 @@
 /**
  * Starts a local HTTP server listening, turning the usual failures into errors that say what happened:
  * a port already taken (`PortInUseError`, typically another `npm start`) or one this user may not open
- * (`ListenError`).
+ * (`ListenError`); and stops it, at once or after letting the requests in flight finish.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A server could not listen where it was asked to. */
@@ -55,4 +55,39 @@ export async function closeServer(server: Server): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await closed;
+}
+
+/**
+ * Returns a close for `server` that lets the requests in flight finish, for at most `graceMs`, before it
+ * drops what is left: it stops accepting connections at once, closes idle keep-alive connections, and
+ * closes each other connection as soon as its answer is sent (answers started from then on say
+ * `Connection: close`). Call it right after creating the server, so that it sees every request.
+ */
+export function gracefulClose(server: Server): (graceMs: number) => Promise<void> {
+  const answering = new Set<ServerResponse>();
+  let closing = false;
+  server.on('request', (_request, response: ServerResponse) => {
+    if (closing) response.shouldKeepAlive = false;
+    answering.add(response);
+    response.once('close', () => {
+      answering.delete(response);
+      if (closing) server.closeIdleConnections();
+    });
+  });
+
+  return async (graceMs) => {
+    if (!server.listening) return;
+    closing = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const response of answering) if (!response.headersSent) response.shouldKeepAlive = false;
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([closed, graceOver]);
+    clearTimeout(timer);
+    server.closeAllConnections();
+    await closed;
+  };
 }

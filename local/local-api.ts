@@ -68,7 +68,12 @@ export interface LocalApi {
   readonly sandbox: ParticipantStandIn | undefined;
   /** The simulated agent's script file, when it is not the default agent. */
   readonly agentScriptFile: string | undefined;
-  close(): Promise<void>;
+  /**
+   * Closes everything. The API first stops accepting requests and answers those in flight for up to
+   * `graceMs` (the stand-in, the chat sandbox and the function stay up meanwhile), then drops the rest.
+   * @param graceMs @default 0
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface LocalApiOptions {
@@ -134,7 +139,10 @@ function onHost(url: string, host: string): string {
 
 export async function startLocalApi(settings: LocalSettings, options: LocalApiOptions = {}): Promise<LocalApi> {
   const opened: Array<{ close(): Promise<void> }> = [];
-  const closeAll = async () => {
+  let api: ApiGatewayServer | undefined;
+  const closeAll = async (graceMs = 0) => {
+    // The API first, letting its requests in flight finish while what they use is still up.
+    await api?.close(graceMs);
     for (const item of opened.reverse()) await item.close();
     opened.length = 0;
   };
@@ -148,7 +156,6 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
 
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).
-    let api: ApiGatewayServer | undefined;
     let demo: DemoServer | undefined;
     let sandbox: ParticipantStandIn | undefined;
     const startDemo = async () => {
@@ -204,7 +211,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     });
 
     // The ports first, so that a port in use is reported at once; then the bundle and a warm container.
-    api = await startApiGatewayServer({
+    const gateway = await startApiGatewayServer({
       port: settings.apiPort,
       host: settings.host,
       integration: (event) => lambda.invoke(event),
@@ -212,7 +219,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       ...(options.onRequest && { onRequest: options.onRequest }),
       ...(options.throttling !== undefined && { throttling: options.throttling }),
     });
-    opened.push(api);
+    api = gateway;
     await sandbox?.listen(settings.participantPort);
     const page = demo ?? (await startDemo());
     await options.buildHandler?.();
@@ -221,9 +228,9 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
     const allowedOrigins = originList(config);
     const demoOrigin = page.origins.find((origin) => config.allowedOrigins === '*' || allowedOrigins.includes(origin));
     return {
-      apiUrl: api.url,
+      apiUrl: gateway.url,
       demoUrl: demoOrigin === undefined ? page.url : `${demoOrigin}/`,
-      network: network.map((host) => ({ apiUrl: onHost(api.url, host), demoUrl: onHost(page.url, host) })),
+      network: network.map((host) => ({ apiUrl: onHost(gateway.url, host), demoUrl: onHost(page.url, host) })),
       allowedOrigins,
       demoPageAllowed: demoOrigin !== undefined,
       connect: {

@@ -7,8 +7,9 @@
  * Nothing is compiled up front: the flags and settings are read and the ports taken first (so `--help`, a
  * bad setting and a port in use answer at once), then the handler is bundled from the current sources.
  *
- * Ctrl-C (or SIGTERM) closes every server and exits with 0. Startup problems (a bad setting, a port in
- * use, a missing bundle) print one message saying what to do and exit with 1 (2 for bad flags).
+ * Ctrl-C (or SIGTERM) stops taking requests, answers those in flight (for up to 10 s), closes every server
+ * and exits with 0. Startup problems (a bad setting, a port in use, a missing bundle) print one message
+ * saying what to do and exit with 1 (2 for bad flags).
  */
 
 import { ConfigurationError } from '../lambda/errors.ts';
@@ -96,20 +97,34 @@ function onRequest(entry: AccessLogEntry): void {
 /** The function's EMF lines pass through to the terminal; their outcomes are summed up on stop. */
 const metrics = tallyMetricsOf(process.stdout);
 
+/** How long Ctrl-C waits for the requests in flight to be answered before it drops them. */
+const STOP_GRACE_MS = 10_000;
+/** A second Ctrl-C later than this after the first stops at once; sooner, it is the same keypress. */
+const SAME_KEYPRESS_MS = 1_000;
+
 function stopOnSignals(api: LocalApi): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = () => {
-    // The terminal sends Ctrl-C to npm and to this process, and npm passes it on again: stop once.
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${metrics.summary()}\nStopping...\n`);
-    setTimeout(() => {
-      process.stderr.write('Still not stopped after 5 seconds; exiting anyway.\n');
+    // The terminal sends Ctrl-C to npm and to this process, and npm passes it on again: one keypress can
+    // arrive twice, close together. A later one means the user does not want to wait.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SAME_KEYPRESS_MS) return;
+      process.stdout.write(`${metrics.summary()}\n`);
+      process.stderr.write('Stopped without waiting for the requests in flight.\n');
       process.exit(1);
-    }, 5_000).unref();
-    api.close().then(
+    }
+    stoppingSince = Date.now();
+    process.stdout.write(
+      `\nStopping: answering the requests in flight first (at most ${STOP_GRACE_MS / 1000} s; Ctrl-C again to stop now)...\n`,
+    );
+    setTimeout(() => {
+      process.stderr.write(`Still not stopped after ${STOP_GRACE_MS / 1000 + 5} seconds; exiting anyway.\n`);
+      process.exit(1);
+    }, STOP_GRACE_MS + 5_000).unref();
+    api.close(STOP_GRACE_MS).then(
       () => {
-        process.stdout.write('Stopped.\n');
+        // After the requests in flight, so that their outcomes count.
+        process.stdout.write(`${metrics.summary()}\nStopped.\n`);
         process.exit(0);
       },
       (error: unknown) => {

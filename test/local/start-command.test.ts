@@ -73,6 +73,77 @@ test('prints the URL, the Connect it uses and a curl command that starts a chat;
   expect(started.stderr()).toBe('');
 });
 
+/** `npm start` against a Connect that takes 1.5 s to answer, reached through the real-Connect settings. */
+async function startAgainstSlowConnect(): Promise<{ started: StartedProcess; slowConnect: ConnectStandIn }> {
+  const slowConnect = await startConnectStandIn({ latencyMs: 1_500 });
+  const started = start(
+    {
+      PORT: '0',
+      CONNECT_INSTANCE_ID: '0a1b2c3d-1111-4222-8333-444455556666',
+      CONNECT_CONTACT_FLOW_ID: '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff',
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL_CONNECT: slowConnect.url,
+    },
+    ['--connect=aws'],
+  );
+  await waitForOutput(started, /Press Ctrl-C to stop/);
+  return { started, slowConnect };
+}
+
+async function untilConnectIsCalled(connect: ConnectStandIn): Promise<void> {
+  while (connect.startChatCalls().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+test('Ctrl-C lets a request in flight get its answer before the server stops', async () => {
+  // Arrange
+  const { started, slowConnect } = await startAgainstSlowConnect();
+  try {
+    const answer = fetch(bannerApiUrl(started), { method: 'POST', body: EXAMPLE_BODY });
+    await untilConnectIsCalled(slowConnect);
+
+    // Act: Ctrl-C while Connect is still working on the call.
+    started.child.kill('SIGINT');
+    const response = await answer;
+    const body = (await response.json()) as { data: { startChatResult: { ContactId: string } } };
+    const code = await started.exited;
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(body.data.startChatResult.ContactId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(code).toBe(0);
+    expect(started.stdout()).toMatch(/POST \/prod\/chat -> 200 in \d+ ms\n[\s\S]*Stopped\./);
+  } finally {
+    await slowConnect.close();
+  }
+});
+
+test('after Ctrl-C new connections are refused while a request in flight finishes', async () => {
+  // Arrange
+  const { started, slowConnect } = await startAgainstSlowConnect();
+  try {
+    const url = bannerApiUrl(started);
+    const answer = fetch(url, { method: 'POST', body: EXAMPLE_BODY });
+    await untilConnectIsCalled(slowConnect);
+
+    // Act
+    started.child.kill('SIGINT');
+    await waitForOutput(started, /Stopping/);
+    const late = await fetch(url, { method: 'POST', body: EXAMPLE_BODY }).then(
+      (response) => response.status,
+      (error: Error) => (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message,
+    );
+
+    // Assert
+    expect(late).toBe('ECONNREFUSED');
+    expect((await answer).status).toBe(200);
+    expect(await started.exited).toBe(0);
+  } finally {
+    await slowConnect.close();
+  }
+});
+
 const [NETWORK_ADDRESS] = networkAddresses();
 
 // Needs an interface besides loopback (any network connection) to have an address to be reached at.
