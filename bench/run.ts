@@ -2,14 +2,16 @@
  * `npm run bench`: what users of the chat-start endpoint pay for, each figure a ratio against a baseline
  * measured in the same run. Steps: 1 bundle size, 2 cold init, 3 warm overhead (and CPU profiles of init
  * and warm requests: where the time goes), 4 burst goodput under Connect's rate limit (and with the
- * concurrent-chat quota full), 5 the report: bench/results/latest.md, latest.json and
+ * concurrent-chat quota full), 5 `npm start`'s time to ready in a fresh clone (and of `--help` and a port in
+ * use), 6 the report: bench/results/latest.md, latest.json and
  * burst-latency-cdf.svg, and a summary on stdout.
  *
  * Options (after `npm run bench --`):
  *   --runs N           cold-init runs per variant (default 40, at least 20 for the report's claims)
  *   --requests N       requests in the burst (default 100)
  *   --warm-samples N   warm requests per side (default 1000)
- *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst (partial runs write *.tmp files)
+ *   --start-runs N     runs of each `npm start` variant (default 10)
+ *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst,start (partial runs write *.tmp files)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,9 +32,10 @@ import { type MetricsCostResults, measureMetricsCost } from './metrics-cost.ts';
 import { type ProfileResults, profileWhereTimeGoes } from './profiles.ts';
 import { renderMarkdown, renderSummary, TARGETS, targetChecks } from './report/markdown.ts';
 import { renderCdfSvg } from './report/svg.ts';
+import { measureStartTime, type StartTimeResults } from './start-time.ts';
 import { measureWarmOverhead, type WarmRun } from './warm-overhead.ts';
 
-const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst'] as const;
+const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst', 'start'] as const;
 type Step = (typeof STEPS)[number];
 
 const { values: args } = parseArgs({
@@ -40,12 +43,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '40' },
     requests: { type: 'string', default: '100' },
     'warm-samples': { type: 'string', default: '1000' },
+    'start-runs': { type: 'string', default: '10' },
     only: { type: 'string' },
   },
 });
 const coldRuns = Number(args.runs);
 const requests = Number(args.requests);
 const warmSamples = Number(args['warm-samples']);
+const startRuns = Number(args['start-runs']);
 const only = new Set((args.only ?? STEPS.join(',')).split(',').map((step) => step.trim()) as Step[]);
 for (const step of only)
   if (!STEPS.includes(step)) throw new Error(`unknown step "${step}"; steps: ${STEPS.join(', ')}`);
@@ -260,7 +265,7 @@ async function main(): Promise<void> {
   };
   const workDir = mkdtempSync(join(tmpdir(), 'start-chat-bench-'));
   try {
-    log(`1/5 bundle size${only.has('bundle') ? '' : ' (builds only)'}`);
+    log(`1/6 bundle size${only.has('bundle') ? '' : ' (builds only)'}`);
     const { results: bundleResults, bundles } = await timed('bundle', () => measureBundles(workDir, log));
     const instanceScript = await buildInstanceScript(join(workDir, 'instance', 'lambda-instance.mjs'));
 
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
       const standIn = await startConnectStandIn({ ratePerSecond: false, maxConcurrentChats: Number.MAX_SAFE_INTEGER });
       try {
         if (only.has('cold')) {
-          log(`2/5 cold init: ${coldRuns} runs per variant, fresh Node ${process.version} process each`);
+          log(`2/6 cold init: ${coldRuns} runs per variant, fresh Node ${process.version} process each`);
           const variants = coldVariants(bundles);
           const names = new Set(variants.map((variant) => variant.name));
           coldInit = await timed('cold', () =>
@@ -287,7 +292,7 @@ async function main(): Promise<void> {
           );
         }
         if (only.has('warm')) {
-          log(`3/5 warm overhead: ${warmSamples} requests per side`);
+          log(`3/6 warm overhead: ${warmSamples} requests per side`);
           const slowStandIn = await startConnectStandIn({
             ratePerSecond: false,
             maxConcurrentChats: Number.MAX_SAFE_INTEGER,
@@ -358,7 +363,7 @@ async function main(): Promise<void> {
       const { ratePerSecond, burst: connectBurst } = CONNECT_RATE_LIMIT;
       const ideal = idealSchedule(requests, ratePerSecond, connectBurst);
       log(
-        `4/5 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`,
+        `4/6 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`,
       );
       const modelSettings: ModelSettings = {
         requests,
@@ -401,6 +406,12 @@ async function main(): Promise<void> {
       burst = { requests, ideal, strategies, quotaFull, model: { settings: modelSettings, results: model } };
     }
 
+    let startTime: StartTimeResults | undefined;
+    if (only.has('start')) {
+      log(`5/6 npm start: ${startRuns} runs of each variant, in a fresh clone`);
+      startTime = await timed('start', () => measureStartTime({ workDir, runs: startRuns, log }));
+    }
+
     const partial: Omit<BenchResults, 'targets' | 'wallTimeMs'> = {
       environment: environment(),
       stepTimesMs,
@@ -410,6 +421,7 @@ async function main(): Promise<void> {
       profiles,
       metricsCost,
       burst,
+      startTime,
     };
     const results: BenchResults = {
       ...partial,

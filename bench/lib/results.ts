@@ -5,6 +5,7 @@ import type { ModelResult, ModelSettings } from '../burst-model.ts';
 import type { ColdInitResults } from '../cold-init.ts';
 import type { MetricsCostResults } from '../metrics-cost.ts';
 import type { ProfileResults } from '../profiles.ts';
+import type { StartTimeResults } from '../start-time.ts';
 import type { WarmRun } from '../warm-overhead.ts';
 
 export interface Environment {
@@ -45,5 +46,7 @@ export interface BenchResults {
         readonly model: { readonly settings: ModelSettings; readonly results: ModelResult[] };
       }
     | undefined;
+  /** `npm start`'s time to ready (and of `--help` and a port in use), against bare baselines. */
+  readonly startTime?: StartTimeResults | undefined;
   readonly targets: TargetCheck[];
 }

@@ -10,6 +10,7 @@ import { fixed, fraction, kB, markdownTable, ms, percent, textTable, times } fro
 import type { BenchResults, TargetCheck } from '../lib/results.ts';
 import type { WarmRun } from '../warm-overhead.ts';
 import { metricsCostSection, metricsCostSummary } from './metrics-cost.ts';
+import { startTimeSection, startTimeSummary, startTimeTarget } from './start-time.ts';
 
 export const TARGETS = {
   bundleRatio: 1.1,
@@ -132,6 +133,7 @@ export function targetChecks(results: Measured): TargetCheck[] {
       },
     );
   }
+  checks.push(...startTimeTarget(results.startTime));
   return checks;
 }
 
@@ -702,6 +704,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     ...profileSection(results),
     ...metricsCostSection(results),
     ...burstSection(results, svgName),
+    ...startTimeSection(results.startTime),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -820,6 +823,7 @@ export function renderSummary(results: BenchResults): string {
       ),
     );
   }
+  out.push(...startTimeSummary(results.startTime));
   out.push(
     '',
     'Targets:',
