@@ -47,18 +47,16 @@ test('a request in flight is answered, then the close completes', async () => {
   const answer = get(port, agent);
   await until(() => received() === 1);
 
-  // Act
-  const closed = close(30_000).then(() => 'closed');
+  // Act: a grace and a keep-alive far longer than this test may take.
+  const closed = close(60_000);
   const result = await answer;
+  await closed;
 
-  // Assert: answered, and closed long before the keep-alive or the grace would end.
+  // Assert
   expect(result).toEqual({ status: 200, body: 'answered' });
-  expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))])).toBe(
-    'closed',
-  );
   expect(server.listening).toBe(false);
   agent.destroy();
-});
+}, 10_000);
 
 test('a request that outlasts the grace is dropped, and the close completes', async () => {
   // Arrange
