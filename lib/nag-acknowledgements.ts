@@ -1,10 +1,18 @@
 /**
- * The cdk-nag (AwsSolutions) findings this construct accepts, each acknowledged on the construct it
- * concerns, with the reason, through CDK's `Validations` API (which cdk-nag 3 reads). Only findings that
- * actually arise are acknowledged: e.g. no APIG3 once a web ACL is attached, no APIG4 with an authorizer.
- * Nothing here imports cdk-nag, so the construct does not depend on it.
+ * The cdk-nag (AwsSolutions) findings this construct accepts, each acknowledged on the resource it
+ * concerns, with the reason, in the two forms the two majors of cdk-nag read:
+ *
+ * - cdk-nag 3 reads CDK's `Validations` acknowledgements (`Validations.of(x).acknowledge({ id, reason })`),
+ *   on the construct or an ancestor;
+ * - cdk-nag 2 (its `Aspects`, with `NagSuppressions`) reads the `cdk_nag` metadata of the CloudFormation
+ *   resource, `{ rules_to_suppress: [{ id, reason, applies_to? }] }`, which `NagSuppressions` writes; it is
+ *   written here the same way, so the template also records the reasons.
+ *
+ * Only findings that actually arise are acknowledged: e.g. no APIG3 once a web ACL is attached, no APIG4
+ * with an authorizer. Nothing here imports cdk-nag, so the construct works in apps with either major or
+ * none, and the package does not depend on it.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export const NAG_REASONS = {
@@ -24,22 +32,66 @@ export const NAG_REASONS = {
     "API Gateway's CloudWatch role is one per account and region and writes the logs of every REST API there, including the execution log groups it creates (API-Gateway-Execution-Logs_<api>/<stage>), so it reaches this account's log groups in this region, with the log actions of AWS's managed policy for it.",
 } as const;
 
-/**
- * Acknowledges one finding. aws-cdk-lib releases before the fix for ids holding "::" inside brackets
- * (aws/aws-cdk#38787) reject such ids (IAM5 findings on ARNs with `<AWS::Partition>`); there the finding
- * stays visible rather than failing the synth.
- */
-function acknowledge(scope: IConstruct, id: string, reason: string): void {
+/** The metadata key cdk-nag 2 reads suppressions from, on a CloudFormation resource. */
+export const NAG_V2_METADATA_KEY = 'cdk_nag';
+
+/** One suppression as cdk-nag 2 stores it (its `NagSuppressions` format). */
+export interface NagV2Suppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly applies_to?: string[];
+  /** Set when `reason` is base64 (cdk-nag 2 encodes reasons holding characters above U+00FF). */
+  readonly is_reason_encoded?: boolean;
+}
+
+/** Acknowledges the finding for cdk-nag 3 (CDK's Validations). */
+function acknowledgeV3(scope: IConstruct, id: string, reason: string): void {
   try {
     Validations.of(scope).acknowledge({ id, reason });
   } catch (error) {
+    // aws-cdk-lib releases before the fix for ids holding "::" inside brackets (aws/aws-cdk#38787) reject
+    // such ids (IAM5 findings on ARNs with `<AWS::Partition>`); there the finding stays visible rather
+    // than failing the synth.
     if (!(error instanceof Error && error.message.includes('Invalid validation rule ID'))) throw error;
   }
 }
 
-/** The id cdk-nag gives a wildcard resource: the resource with references flattened, as cdk-nag does. */
+/** The CloudFormation resource of `scope`: itself, or its default child (an L2 construct's resource). */
+function cfnResourceOf(scope: IConstruct): CfnResource {
+  const candidate = (scope.node.defaultChild ?? scope) as Partial<CfnResource>;
+  if (typeof candidate.addMetadata !== 'function' || typeof candidate.getMetadata !== 'function') {
+    throw new Error(`${scope.node.path} has no CloudFormation resource to record a cdk-nag suppression on`);
+  }
+  return candidate as CfnResource;
+}
+
+/** Suppresses the finding for cdk-nag 2, as its `NagSuppressions.addResourceSuppressions` does. */
+function suppressV2(scope: IConstruct, rule: string, reason: string, finding: string | undefined): void {
+  const resource = cfnResourceOf(scope);
+  const encoded = [...reason].some((character) => character.codePointAt(0)! > 255);
+  const suppression: NagV2Suppression = {
+    id: rule,
+    reason: encoded ? Buffer.from(reason).toString('base64') : reason,
+    ...(finding !== undefined && { applies_to: [finding] }),
+    ...(encoded && { is_reason_encoded: true }),
+  };
+  const existing = (resource.getMetadata(NAG_V2_METADATA_KEY) as { rules_to_suppress?: NagV2Suppression[] } | undefined)
+    ?.rules_to_suppress;
+  resource.addMetadata(NAG_V2_METADATA_KEY, { rules_to_suppress: [...(existing ?? []), suppression] });
+}
+
+/**
+ * Acknowledges one finding for both majors: a rule (`AwsSolutions-APIG2`), or one finding of a rule
+ * (`AwsSolutions-IAM5` with `Resource::...`; cdk-nag 3 names it `AwsSolutions-IAM5[Resource::...]`).
+ */
+function acknowledge(scope: IConstruct, rule: string, reason: string, finding?: string): void {
+  acknowledgeV3(scope, finding === undefined ? rule : `${rule}[${finding}]`, reason);
+  suppressV2(scope, rule, reason, finding);
+}
+
+/** The finding cdk-nag gives a wildcard resource: the resource with references flattened, as cdk-nag does. */
 function wildcardResourceFinding(scope: IConstruct, resource: string): string {
-  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
+  return `Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}`;
 }
 
 function flattenCfnReference(node: unknown): string {
@@ -81,11 +133,11 @@ export function acknowledgeChatMethodAuthorization(method: IConstruct, authoriza
 }
 
 export function acknowledgePastContacts(role: IConstruct, contactsArn: string): void {
-  acknowledge(role, wildcardResourceFinding(role, contactsArn), NAG_REASONS.pastContacts);
+  acknowledge(role, 'AwsSolutions-IAM5', NAG_REASONS.pastContacts, wildcardResourceFinding(role, contactsArn));
 }
 
 export function acknowledgeApiGatewayLogGroups(role: IConstruct, logGroupsArn: string): void {
-  acknowledge(role, wildcardResourceFinding(role, logGroupsArn), NAG_REASONS.apiGatewayLogGroups);
+  acknowledge(role, 'AwsSolutions-IAM5', NAG_REASONS.apiGatewayLogGroups, wildcardResourceFinding(role, logGroupsArn));
 }
 
 /** Active tracing: Lambda's X-Ray statement on `*` in the function role's default policy. */

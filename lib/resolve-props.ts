@@ -19,6 +19,8 @@ import type { StartChatContactApiProps } from './start-chat-contact-api.ts';
 
 /** What the construct builds from, every default applied: the function's settings and the rest. */
 export interface ResolvedProps extends HandlerSettings {
+  /** The name of the REST API this construct defines; undefined: a name unique in the account. */
+  readonly restApiName: string | undefined;
   /** Route paths without leading slash; `''` is the stage root. */
   readonly routePaths: readonly string[];
   readonly endpointType: EndpointType;
@@ -39,8 +41,9 @@ const PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/;
 
-/** Props that configure the stage of an API this construct defines. */
+/** Props that configure an API this construct defines: its name and its stage. */
 const STAGE_PROPS = [
+  'restApiName',
   'endpointType',
   'throttlingRateLimit',
   'throttlingBurstLimit',
@@ -132,9 +135,15 @@ function stageProps(props: StartChatContactApiProps): void {
     throw invalidProp(
       given.join(', '),
       given.map((prop) => props[prop]),
-      "configure the stage of an API this construct defines; with restApi, set them on that API's stage instead, or leave restApi out",
+      "configure the stage of an API this construct defines; with restApi, set them on that API's stage instead, or leave restApi out (restApiName: the API keeps its own name)",
     );
   }
+}
+
+function restApiName(name: string | undefined): string | undefined {
+  if (name === undefined || !known(name)) return name;
+  if (name.trim() === '') throw invalidProp('restApiName', name, 'must not be empty: API Gateway needs a name');
+  return name;
 }
 
 function endpointType(type: EndpointType | undefined): EndpointType {
@@ -269,6 +278,7 @@ export function resolveProps(scope: IConstruct, props: StartChatContactApiProps)
       LIMITS.maxBodyBytes.max,
     ),
     retryBudgetMs: retryBudgetMs(props.retryBudget),
+    restApiName: restApiName(props.restApiName),
     routePaths: paths,
     endpointType: endpointType(props.endpointType),
     throttlingRateLimit: rate,

@@ -22,6 +22,7 @@ import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
 import { createAlarms, resolveAlarmSettings, type StartChatContactAlarmOptions } from './alarms.ts';
@@ -172,6 +173,13 @@ export interface StartChatContactApiProps {
   readonly restApi?: IRestApi;
 
   /**
+   * The name of the REST API this construct defines, as the API Gateway console and CLI list it.
+   *
+   * @default - a name made from the construct's path, unique in the account and region
+   */
+  readonly restApiName?: string;
+
+  /**
    * The resource path of the chat route, without the stage: `chat` answers `POST /prod/chat`. Segments of
    * letters, digits, `.`, `_` and `-`, separated by `/`; `''` puts the route on the stage root.
    *
@@ -298,8 +306,8 @@ export interface StartChatContactApiProps {
 
   /**
    * Map stack traces in the function's logs to the TypeScript sources (`NODE_OPTIONS=--enable-source-maps`).
-   * The source map ships with the function either way; turning this on costs every cold start about
-   * 10-15 ms (Node reads the map when the module loads; see the README's Performance section).
+   * The source map (about 1 MB) ships with the function only then; turning this on costs every cold start
+   * about 20 ms (Node reads the map when the module loads; see the README's Performance section).
    *
    * @default false
    */
@@ -417,6 +425,18 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
   /** The dashboard, with `createDashboard`. */
   public readonly dashboard: Dashboard | undefined;
 
+  /**
+   * The log group of the stage's access logs (JSON, one line per request).
+   * Undefined with `restApi`: that API's owner keeps its stage and logs.
+   */
+  public readonly accessLogGroup: LogGroup | undefined;
+
+  /**
+   * The AWS WAF web ACL this construct creates for `perIpRateLimit`. Undefined without it, and with
+   * `webAclArn` (that web ACL is yours) or `restApi`.
+   */
+  public readonly webAcl: CfnWebACL | undefined;
+
   protected readonly connectTarget: ConnectTarget;
 
   private readonly routePath: string;
@@ -425,12 +445,20 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     super(scope, id);
     const settings = resolveProps(this, props);
     const alarmSettings = resolveAlarmSettings(props);
-    const code = Code.fromAsset(handlerAssetDirectory());
+    // The source map is read only with source maps on; without them it would be 2/3 of the asset for nothing.
+    const code = Code.fromAsset(handlerAssetDirectory(), settings.enableSourceMaps ? {} : { exclude: ['*.map'] });
 
     this.metricsNamespace = settings.metricsNamespace;
     this.connectTarget = settings.target;
     this.handler = this.createHandler(settings, code);
-    this.api = props.restApi ?? this.createRestApi(settings);
+    if (props.restApi === undefined) {
+      const { api, accessLogGroup, webAcl } = this.createRestApi(settings);
+      this.api = api;
+      this.accessLogGroup = accessLogGroup;
+      this.webAcl = webAcl;
+    } else {
+      this.api = props.restApi;
+    }
     this.routePath = settings.routePaths[0] ?? '';
     this.addChatRoutes(settings, props.authorizer);
 
@@ -492,7 +520,11 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     });
   }
 
-  private createRestApi(settings: ResolvedProps): RestApi {
+  private createRestApi(settings: ResolvedProps): {
+    api: RestApi;
+    accessLogGroup: LogGroup;
+    webAcl: CfnWebACL | undefined;
+  } {
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: settings.logRetention,
       removalPolicy: settings.logRemovalPolicy,
@@ -500,7 +532,7 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     // Every method's settings; a method with settings of its own gets these too, or it would not log.
     const methodOptions: MethodDeploymentOptions = { loggingLevel: MethodLoggingLevel.ERROR, dataTraceEnabled: false };
     const api = new RestApi(this, 'Api', {
-      restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
+      restApiName: settings.restApiName ?? Names.uniqueResourceName(this, { maxLength: 128 }),
       description: 'Starts Amazon Connect chats',
       endpointConfiguration: { types: [settings.endpointType] },
       cloudWatchRole: false,
@@ -519,23 +551,24 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
 
     if (settings.cloudWatchRole) ApiGatewayCloudWatchRole.of(this, api).serve(api.deploymentStage);
 
-    addGatewayResponses(api, settings.allowedOrigins, this.attachWebAcl(api, settings));
-    return api;
+    const { kind, webAcl } = this.attachWebAcl(api, settings);
+    addGatewayResponses(api, settings.allowedOrigins, kind);
+    return { api, accessLogGroup: accessLogs, webAcl };
   }
 
   /** Puts the construct's own per-IP web ACL, or the deployer's, in front of the stage. */
-  private attachWebAcl(api: RestApi, settings: ResolvedProps): WebAclKind {
+  private attachWebAcl(api: RestApi, settings: ResolvedProps): { kind: WebAclKind; webAcl: CfnWebACL | undefined } {
     if (settings.perIpRateLimit !== undefined) {
       const acl = createPerIpRateLimitAcl(this, 'WebAcl', settings.perIpRateLimit);
       associateWebAcl(this, 'WebAclAssociation', api.deploymentStage, acl.attrArn);
-      return 'per-ip-rate-limit';
+      return { kind: 'per-ip-rate-limit', webAcl: acl };
     }
     if (settings.webAclArn !== undefined) {
       associateWebAcl(this, 'WebAclAssociation', api.deploymentStage, settings.webAclArn);
-      return 'external';
+      return { kind: 'external', webAcl: undefined };
     }
     acknowledgeNoWebAcl(api.deploymentStage.node.defaultChild!);
-    return 'none';
+    return { kind: 'none', webAcl: undefined };
   }
 
   private addChatRoutes(settings: ResolvedProps, authorizer: IAuthorizer | undefined): void {

@@ -1,7 +1,8 @@
 /**
- * cdk-nag 3 AwsSolutions: no unacknowledged finding, error or warning, in any configuration; every
- * acknowledgement is made inside the construct, carries its reason, and stands for a finding that really
- * arises (none is stale).
+ * cdk-nag AwsSolutions, both majors: no unacknowledged finding, error or warning, in any configuration,
+ * under cdk-nag 3 (CDK's Validations) and cdk-nag 2 (Aspects and NagSuppressions); every acknowledgement
+ * is made inside the construct, carries its reason, is the same for both majors, and stands for a finding
+ * that really arises (none is stale).
  */
 import { describe, expect, test } from '@jest/globals';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -18,9 +19,17 @@ import {
   buildChat,
   INSTANCE_ARN,
   nagFindings,
+  nagV2Findings,
+  nagV2Suppressions,
   REQUIRED_PROPS,
   temporaryOutdir,
 } from '../support/construct.ts';
+
+/** Each major's unacknowledged findings under a scope, as "rule at path". */
+const MAJORS: Array<[string, (scope: IConstruct) => string[]]> = [
+  ['3 (Validations)', nagFindings],
+  ['2 (Aspects, NagSuppressions)', nagV2Findings],
+];
 
 /** The findings cdk-nag would report if nothing were acknowledged, as "rule at path". */
 function findingsIgnoringAcknowledgements(scope: IConstruct): string[] {
@@ -59,10 +68,10 @@ const configurations: Array<[string, Partial<StartChatContactApiProps>]> = [
   ['no alarms', { createAlarms: false }],
 ];
 
-describe('zero unacknowledged findings', () => {
+describe.each(MAJORS)('cdk-nag %s: zero unacknowledged findings', (_major, findings) => {
   test.each(configurations)('with %s', (_name, props) => {
     const { app, stack } = buildChat(props);
-    expect(nagFindings(app)).toEqual([]);
+    expect(findings(app)).toEqual([]);
     // The stack: the CloudWatch role, when asked for, is shared by the stack's constructs and lives at its top.
     expectNoStaleAcknowledgements(stack);
   });
@@ -75,13 +84,13 @@ describe('zero unacknowledged findings', () => {
     const stack = new Stack(app, 'Flagged', { env: { account: '123456789012', region: 'eu-west-2' } });
     new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, cloudWatchRole: true, allowPersistentChat: true });
     new StartChatContactApi(stack, 'Limited', { ...REQUIRED_PROPS, perIpRateLimit: 100 });
-    expect(nagFindings(app)).toEqual([]);
+    expect(findings(app)).toEqual([]);
   });
 
   test('in a stack with a fixed account and region', () => {
     const stackProps = { env: { account: '123456789012', region: 'eu-west-2' } };
     const { app } = buildChat({ allowPersistentChat: true }, { stackProps });
-    expect(nagFindings(app)).toEqual([]);
+    expect(findings(app)).toEqual([]);
   });
 
   test('with a Cognito user pool authorizer (the construct’s part)', () => {
@@ -90,7 +99,7 @@ describe('zero unacknowledged findings', () => {
       cognitoUserPools: [new UserPool(stack, 'Users')],
     });
     const chat = new StartChatContactApi(stack, 'Authorized', { ...REQUIRED_PROPS, authorizer });
-    expect(nagFindings(chat)).toEqual([]);
+    expect(findings(chat)).toEqual([]);
     expect(acknowledgements(chat).map((ack) => ack.id)).not.toContain('AwsSolutions-APIG4');
     expect(acknowledgements(chat).map((ack) => ack.id)).not.toContain('AwsSolutions-COG4');
   });
@@ -105,7 +114,7 @@ describe('zero unacknowledged findings', () => {
       }),
     });
     const chat = new StartChatContactApi(stack, 'Authorized', { ...REQUIRED_PROPS, authorizer });
-    expect(nagFindings(chat)).toEqual([]);
+    expect(findings(chat)).toEqual([]);
     const cog4 = acknowledgements(chat).filter((ack) => ack.id === 'AwsSolutions-COG4');
     expect(cog4.map((ack) => ack.reason)).toEqual([NAG_REASONS.nonCognitoAuthorizer, NAG_REASONS.nonCognitoAuthorizer]);
     expect(acknowledgements(chat).map((ack) => ack.id)).not.toContain('AwsSolutions-APIG4');
@@ -119,13 +128,25 @@ describe('zero unacknowledged findings', () => {
     // CDK places methods under the API they belong to, so the chat route sits in the owner's tree.
     const ours = (finding: string) =>
       finding.includes(' at ChatStack/OnExisting/') || finding.includes(' at ChatStack/Existing/Default/chat/');
-    expect(nagFindings(app).filter(ours)).toEqual([]);
+    expect(findings(app).filter(ours)).toEqual([]);
     expect(findingsIgnoringAcknowledgements(app).filter(ours).sort()).toEqual([
       'AwsSolutions-APIG4 at ChatStack/Existing/Default/chat/POST/Resource',
       'AwsSolutions-COG4 at ChatStack/Existing/Default/chat/POST/Resource',
     ]);
     // The owner's own method stays the owner's to fix or acknowledge.
-    expect(nagFindings(app)).toContain('AwsSolutions-APIG4 at ChatStack/Existing/Default/GET/Resource');
+    expect(findings(app)).toContain('AwsSolutions-APIG4 at ChatStack/Existing/Default/GET/Resource');
+  });
+});
+
+/** Paths name the construct an acknowledgement is on; cdk-nag 2's are on its CloudFormation resource. */
+function byResource(acks: Array<{ path: string; id: string; reason: string }>): string[] {
+  return acks.map(({ path, id, reason }) => `${path.replace(/\/Resource$/, '')} ${id}: ${reason}`).sort();
+}
+
+describe('cdk-nag 2 reads the same acknowledgements, with the same reasons, as cdk-nag 3', () => {
+  test.each(configurations)('with %s', (_name, props) => {
+    const { chat } = buildChat(props);
+    expect(byResource(nagV2Suppressions(chat))).toEqual(byResource(acknowledgements(chat)));
   });
 });
 

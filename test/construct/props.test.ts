@@ -2,7 +2,7 @@
  * What each prop changes in the template. Defaults are in defaults.test.ts, IAM in iam.test.ts.
  */
 import { describe, expect, test } from '@jest/globals';
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CognitoUserPoolsAuthorizer, EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -201,6 +201,8 @@ describe('route props', () => {
     expect(responses.every((response) => response.Properties.RestApiId.Ref !== existingId)).toBe(true);
     expect(url).toContain(existingId);
     expect(url).toMatch(/"\/chat"\]\]\}$/);
+    expect(chat.accessLogGroup).toBeUndefined();
+    expect(chat.webAcl).toBeUndefined();
   });
 
   test('restApi imported without a stage: a clear error for url', () => {
@@ -212,6 +214,50 @@ describe('route props', () => {
 });
 
 describe('stage props', () => {
+  test('restApiName names the REST API; by default a name unique to the construct’s path', () => {
+    // Arrange
+    const named = buildChat({ restApiName: 'website-chat' });
+    const unnamed = buildChat();
+
+    // Act
+    const namedTemplate = templateOf(named.stack);
+    const unnamedApi = onlyResource(templateOf(unnamed.stack), 'AWS::ApiGateway::RestApi');
+
+    // Assert
+    namedTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'website-chat' });
+    expect(unnamedApi.Properties.Name).toMatch(/^ChatStackChat[A-Za-z0-9]{8}$/);
+  });
+
+  test('accessLogGroup is the group the stage writes its access logs to', () => {
+    // Arrange
+    const { stack, chat } = buildChat();
+
+    // Act
+    const template = templateOf(stack);
+
+    // Assert
+    const groupId = stack.getLogicalId(chat.accessLogGroup!.node.defaultChild as CfnElement);
+    const stage = onlyResource(template, 'AWS::ApiGateway::Stage');
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [groupId, 'Arn'] });
+  });
+
+  test('webAcl is the web ACL of perIpRateLimit, associated with the stage; undefined otherwise', () => {
+    // Arrange
+    const limited = buildChat({ perIpRateLimit: 100 });
+    const external = buildChat({ webAclArn: 'arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/chat/0a1b2c3d' });
+
+    // Act
+    const template = templateOf(limited.stack);
+
+    // Assert
+    const aclId = limited.stack.getLogicalId(limited.chat.webAcl!);
+    expect(logicalIdOf(template, 'AWS::WAFv2::WebACL')).toBe(aclId);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+    expect(limited.chat.webAcl!.scope).toBe('REGIONAL');
+    expect(external.chat.webAcl).toBeUndefined();
+    expect(buildChat().chat.webAcl).toBeUndefined();
+  });
+
   test('endpointType EDGE', () => {
     synthChat({ endpointType: EndpointType.EDGE }).hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['EDGE'] },

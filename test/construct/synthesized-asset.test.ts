@@ -5,7 +5,7 @@
  * Connect.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
+import type { StartChatContactApiProps } from '../../lib/index.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
@@ -34,20 +35,19 @@ let workDir: string;
 let standIn: ConnectStandIn;
 let fn: SynthesizedFunction;
 
+const PROPS = {
+  instanceId: INSTANCE_ARN,
+  allowedContactFlowIds: [OTHER_FLOW_ID],
+  allowedAttributeKeys: ['topic'],
+  serverAttributes: { channel: 'web' },
+  defaultDisplayName: 'Website visitor',
+  maxBodyBytes: 2_048,
+  metricsNamespace: 'Chat/Test',
+};
+
 /** Synthesizes the app as `cdk synth` does and reads the function from the cloud assembly. */
-function synthesizeFunction(): SynthesizedFunction {
-  const { app, stack, chat } = buildChat(
-    {
-      instanceId: INSTANCE_ARN,
-      allowedContactFlowIds: [OTHER_FLOW_ID],
-      allowedAttributeKeys: ['topic'],
-      serverAttributes: { channel: 'web' },
-      defaultDisplayName: 'Website visitor',
-      maxBodyBytes: 2_048,
-      metricsNamespace: 'Chat/Test',
-    },
-    { stageAssets: true },
-  );
+function synthesizeFunction(props: Partial<StartChatContactApiProps> = PROPS): SynthesizedFunction {
+  const { app, stack, chat } = buildChat(props, { stageAssets: true });
   const assembly = app.synth();
   const template = assembly.getStackByName('ChatStack').template;
   const [[logicalId, resource]] = Object.entries(template.Resources as Record<string, any>).filter(
@@ -137,14 +137,26 @@ beforeEach(() => {
   standIn.reset();
 });
 
-test('the cloud assembly holds the bundle npm run build wrote, with its source map; the function has 29 seconds', () => {
+test('the cloud assembly holds the bundle npm run build wrote, and nothing else; the function has 29 seconds', () => {
   const staged = join(fn.assetDirectory, HANDLER_FILE);
-  expect(existsSync(staged)).toBe(true);
   expect(readFileSync(staged)).toEqual(readFileSync(join(handlerAssetDirectory(), HANDLER_FILE)));
-  // The source map ships with it, for enableSourceMaps (NODE_OPTIONS=--enable-source-maps), off by default.
-  expect(existsSync(`${staged}.map`)).toBe(true);
+  // Source maps are off by default (no NODE_OPTIONS), so the 1 MB map would never be read: it is left out.
+  expect(readdirSync(fn.assetDirectory)).toEqual([HANDLER_FILE]);
   expect(fn.environment).not.toHaveProperty('NODE_OPTIONS');
   expect(fn.timeoutMs).toBe(29_000);
+});
+
+test('with enableSourceMaps the asset holds the source map too, which Node then reads', () => {
+  // Act
+  const withMaps = synthesizeFunction({ ...PROPS, enableSourceMaps: true });
+
+  // Assert
+  expect(readdirSync(withMaps.assetDirectory).sort()).toEqual([HANDLER_FILE, `${HANDLER_FILE}.map`]);
+  expect(readFileSync(join(withMaps.assetDirectory, `${HANDLER_FILE}.map`))).toEqual(
+    readFileSync(join(handlerAssetDirectory(), `${HANDLER_FILE}.map`)),
+  );
+  expect(withMaps.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+  expect(withMaps.assetDirectory).not.toBe(fn.assetDirectory);
 });
 
 describe('with the template’s environment', () => {

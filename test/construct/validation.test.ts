@@ -167,6 +167,20 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     /throttlingRateLimit, webAclArn configure the stage of an API this construct defines; with restApi, set them on that API's stage instead/,
   ],
   [
+    'an empty REST API name',
+    { restApiName: ' ' },
+    /restApiName must not be empty: API Gateway needs a name \(got " "\)/,
+  ],
+  [
+    'a REST API name with an existing API',
+    (stack) => {
+      const restApi = new RestApi(stack, 'Existing', { cloudWatchRole: false });
+      restApi.root.addMethod('GET');
+      return { restApi, restApiName: 'renamed' };
+    },
+    /restApiName configure the stage of an API this construct defines; .*\(restApiName: the API keeps its own name\)/,
+  ],
+  [
     'a private endpoint',
     { endpointType: EndpointType.PRIVATE },
     /endpointType must be REGIONAL or EDGE; for a private API define the RestApi yourself/,

@@ -8,11 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
-import { App, Stack, type StackProps } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Aspects, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-2';
 import type { IConstruct } from 'constructs';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
+import { NAG_V2_METADATA_KEY, type NagV2Suppression } from '../../lib/nag-acknowledgements.ts';
 import { FLOW_ID, INSTANCE_ID, ORIGIN } from './handler.ts';
 
 export { FLOW_ID, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID } from './handler.ts';
@@ -80,6 +82,49 @@ export function nagFindings(scope: IConstruct): string[] {
   return report.violations.flatMap((violation) =>
     violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
   );
+}
+
+/**
+ * Every AwsSolutions finding (errors and warnings) cdk-nag 2 reports in `scope`, as "rule at path": its
+ * checks added to the app as an Aspect, the way apps on cdk-nag 2 run it, and the app synthesized.
+ */
+export function nagV2Findings(scope: IConstruct): string[] {
+  const app = scope.node.root;
+  Aspects.of(app).add(new AwsSolutionsChecksV2());
+  const under = `/${scope.node.path}`;
+  return app.node
+    .findAll()
+    .filter((construct): construct is Stack => Stack.isStack(construct))
+    .flatMap((stack) => {
+      const annotations = Annotations.fromStack(stack);
+      const pattern = Match.stringLikeRegexp('^AwsSolutions-');
+      return [...annotations.findError('*', pattern), ...annotations.findWarning('*', pattern)];
+    })
+    .filter((message) => message.id === under || message.id.startsWith(`${under}/`) || under === '/')
+    .map((message) => {
+      const rule = /^AwsSolutions-[A-Za-z0-9]+(\[[^\]]*\])?/.exec(String(message.entry.data))?.[0];
+      return `${rule} at ${message.id.slice(1)}`;
+    });
+}
+
+/** The suppressions cdk-nag 2 reads under `scope` (`cdk_nag` metadata), named as cdk-nag 3 names them. */
+export function nagV2Suppressions(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  return scope.node
+    .findAll()
+    .filter((construct): construct is CfnResource => CfnResource.isCfnResource(construct))
+    .flatMap((resource) =>
+      (
+        (resource.getMetadata(NAG_V2_METADATA_KEY) as { rules_to_suppress?: NagV2Suppression[] } | undefined)
+          ?.rules_to_suppress ?? []
+      ).map((suppression) => ({
+        path: resource.node.path,
+        id:
+          suppression.applies_to === undefined ? suppression.id : `${suppression.id}[${suppression.applies_to.join()}]`,
+        reason: suppression.is_reason_encoded
+          ? Buffer.from(suppression.reason, 'base64').toString('utf8')
+          : suppression.reason,
+      })),
+    );
 }
 
 /** Every acknowledgement recorded on constructs under `scope`: rule id and reason, by construct path. */
