@@ -26,7 +26,7 @@ export interface BundleSize {
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
-  /** The source map next to it, deployed with it; 0 when there is none. */
+  /** The source map next to it (deployed with enableSourceMaps); 0 when there is none. */
   readonly mapBytes: number;
 }
 
