@@ -140,7 +140,12 @@ export function acknowledgeApiGatewayLogGroups(role: IConstruct, logGroupsArn: s
   acknowledge(role, 'AwsSolutions-IAM5', NAG_REASONS.apiGatewayLogGroups, wildcardResourceFinding(role, logGroupsArn));
 }
 
-/** Active tracing: Lambda's X-Ray statement on `*` in the function role's default policy. */
+/**
+ * Active tracing: Lambda's X-Ray statement on `*` in the function role's default policy. cdk-nag 3 reads
+ * the acknowledgement on the role for the policy under it; cdk-nag 2 reads the policy's own resource, so
+ * call this once the function has added that policy.
+ */
 export function acknowledgeTracing(role: IConstruct): void {
-  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.tracing);
+  acknowledgeV3(role, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.tracing);
+  suppressV2(role.node.tryFindChild('DefaultPolicy') ?? role, 'AwsSolutions-IAM5', NAG_REASONS.tracing, 'Resource::*');
 }

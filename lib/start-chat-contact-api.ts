@@ -500,9 +500,8 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
       ],
     });
     if (pastContacts) acknowledgePastContacts(role, contactsArn(settings.target));
-    if (settings.tracing) acknowledgeTracing(role);
 
-    return new LambdaFunction(this, 'Handler', {
+    const handler = new LambdaFunction(this, 'Handler', {
       description: 'Validates chat requests and starts Amazon Connect chats',
       code,
       handler: 'index.handler',
@@ -518,6 +517,9 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
         reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
       }),
     });
+    // After the function: its X-Ray statement goes into a policy the role gets only then.
+    if (settings.tracing) acknowledgeTracing(role);
+    return handler;
   }
 
   private createRestApi(settings: ResolvedProps): {
