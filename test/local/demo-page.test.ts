@@ -113,7 +113,7 @@ test('the browser enforces CORS: a page on an origin the API does not allow neve
     // Arrange: as a phone on the same network would open it (an insecure context: no crypto.randomUUID).
     const lanRequests: AccessLogEntry[] = [];
     const lan = await startLocalApi(readSettings([], { PORT: '0', HOST: '0.0.0.0' }), {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
       onRequest: (entry) => lanRequests.push(entry),
     });
     const page = await browser.context.newPage();
