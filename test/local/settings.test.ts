@@ -90,7 +90,7 @@ describe('where it listens', () => {
     expect(byDefault.notices).toEqual([]);
     expect(everywhere.host).toBe('0.0.0.0');
     expect(everywhere.notices).toEqual([
-      'The API and the demo page listen on 0.0.0.0: other devices that can reach this machine can use them.',
+      'The API and the demo page listen on 0.0.0.0: other devices that can reach this machine can use them; the chat sandbox stays on this machine (127.0.0.1).',
     ]);
     expect(byFlag.host).toBe('::');
   });
