@@ -51,6 +51,18 @@ export const MESSAGING_CONTENT_TYPES = [
 
 export const GUIDE_SUBTYPE = { key: 'connect:Subtype', value: 'connect:Guide' } as const;
 
+/** The segment attribute that marks a customer as authenticated; only the server sets it, from a verified token. */
+export const CUSTOMER_AUTHENTICATION_KEY = 'connect:CustomerAuthentication';
+
+/**
+ * Whether a client may set this segment attribute key. Keys in Connect's `connect:` namespace are system
+ * attributes (`connect:CustomerAuthentication` marks the customer authenticated): clients may set only
+ * `connect:Subtype`. The prefix is compared without case or surrounding spaces, so no spelling slips through.
+ */
+export function isClientSegmentAttributeKey(key: string): boolean {
+  return key === GUIDE_SUBTYPE.key || !key.trim().toLowerCase().startsWith('connect:');
+}
+
 /** Fields some clients always send; accepted for compatibility and checked or ignored. */
 export const TOLERATED_FIELDS = ['InstanceId', 'ConnectInstanceId', 'ContactFlowId', 'Username'] as const;
 
@@ -253,7 +265,16 @@ function segmentAttributes(policy: RequestPolicy) {
   return v.optional(
     v.pipe(
       v.custom<Record<string, unknown>>(isPlainObject, 'must be an object of segment attribute values'),
-      v.record(text(1, LIMITS.segmentAttributeKeyChars, 'a key'), value),
+      v.record(
+        v.pipe(
+          text(1, LIMITS.segmentAttributeKeyChars, 'a key'),
+          v.check(
+            isClientSegmentAttributeKey,
+            `is a system attribute that only the server sets; of the connect: keys, clients may set ${GUIDE_SUBTYPE.key} only`,
+          ),
+        ),
+        value,
+      ),
     ),
   );
 }

@@ -54,6 +54,12 @@ describe('with only the required settings', () => {
     expect(answer.json.error.details[0].message).toMatch(/not accepted by this endpoint/);
   });
 
+  test('refuses a client that marks itself authenticated', async () => {
+    const SegmentAttributes = { 'connect:CustomerAuthentication': { ValueString: 'AUTHENTICATED' } };
+    const answer = await invoke(handler, chatEvent({ body: chatBody({ SegmentAttributes }) }));
+    expectRejected(answer, 'SegmentAttributes', standIn, 0);
+  });
+
   test('caps ChatDurationInMinutes at Connect’s default of 1,500', async () => {
     const accepted = await invoke(handler, chatEvent({ body: chatBody({ ChatDurationInMinutes: 1_500 }) }));
     const refused = await invoke(handler, chatEvent({ body: chatBody({ ChatDurationInMinutes: 1_501 }) }));

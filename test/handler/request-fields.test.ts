@@ -251,6 +251,34 @@ describe('SegmentAttributes', () => {
   });
 
   test.each([
+    ['connect:CustomerAuthentication', { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } }],
+    ['connect:CustomerAuthentication', { ValueString: 'AUTHENTICATED' }],
+    ['Connect:customerauthentication', { ValueString: 'AUTHENTICATED' }],
+    [' connect:CustomerAuthentication', { ValueString: 'AUTHENTICATED' }],
+    ['connect:ContactType', { ValueString: 'x' }],
+    ['connect:Subtype ', { ValueString: 'connect:Guide' }],
+  ])(
+    'refuses the system key "%s": only the server sets connect: keys other than connect:Subtype',
+    async (key, value) => {
+      // Arrange
+      const body = { SegmentAttributes: { [key]: value, tier: { ValueString: 'gold' } } };
+      // Act
+      const answer = await send(body);
+      // Assert
+      expectRejected(answer, `SegmentAttributes.${key}`, standIn);
+      const detail = answer.json.error.details.find((d: { field: string }) => d.field === `SegmentAttributes.${key}`);
+      expect(detail.message).toMatch(/only the server sets/);
+    },
+  );
+
+  test('accepts keys that only contain "connect" elsewhere', async () => {
+    const SegmentAttributes = { 'x-connect:tier': { ValueString: 'gold' }, connectTier: { ValueString: 'gold' } };
+    const answer = await send({ SegmentAttributes });
+    expectStarted(answer);
+    expect(lastForwarded(standIn).SegmentAttributes).toEqual(SegmentAttributes);
+  });
+
+  test.each([
     [
       'a ValueString over 1,024 characters',
       { tier: { ValueString: 'x'.repeat(1_025) } },
