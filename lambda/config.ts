@@ -12,12 +12,15 @@ import {
   HANDLER_LIMITS,
   ID_PATTERN,
   ID_RULE,
+  identityPolicyConflict,
   isMetricsNamespace,
   METRICS,
   normalizeOrigin,
   type OptionalFieldSwitches,
 } from '../lib/handler-contract.ts';
+import { type Env, flag, integer, list, optional, required } from './env-values.ts';
 import { ConfigurationError } from './errors.ts';
+import { type IdentitySettings, readIdentitySettings } from './identity/identity-config.ts';
 import { isPlainObject } from './is-plain-object.ts';
 
 /** `'*'` allows every origin; otherwise the exact, normalized origins that may call from a browser. */
@@ -54,6 +57,8 @@ export interface HandlerConfig extends OptionalFieldSwitches {
   readonly maxBodyBytes: number;
   readonly retry: RetrySettings;
   readonly metrics: MetricsSettings;
+  /** Verified customer identity; undefined when off (every request anonymous). */
+  readonly identity: IdentitySettings | undefined;
 }
 
 export interface MetricsSettings {
@@ -63,50 +68,12 @@ export interface MetricsSettings {
   readonly enabled: boolean;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function required(env: Env, name: string, hint: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ConfigurationError(name, `is required: ${hint}`);
-  return value;
-}
-
 function id(name: string, value: string, what: string): string {
   if (value.startsWith('arn:')) {
     throw new ConfigurationError(name, `must be the ${what} ID, not an ARN (got "${value}")`);
   }
   if (!ID_PATTERN.test(value)) {
     throw new ConfigurationError(name, `must be the ${what} ID, ${ID_RULE} (got "${value}")`);
-  }
-  return value;
-}
-
-/** A comma-separated list; blanks between commas are ignored. */
-function list(env: Env, name: string): string[] {
-  return (env[name] ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-function flag(env: Env, name: string): boolean {
-  const value = optional(env, name)?.toLowerCase();
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ConfigurationError(name, `must be "true" or "false" (got "${env[name]}")`);
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
 }
@@ -225,6 +192,12 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
     maxAttempts: integer(env, HANDLER_ENV.maxAttempts, HANDLER_DEFAULTS.maxAttempts, 1, 20),
   };
 
+  const allowCustomerId = flag(env, HANDLER_ENV.allowCustomerId);
+  const identity = readIdentitySettings(env);
+  const conflict = identity && identityPolicyConflict(identity.claims, { allowCustomerId, allowedAttributeKeys });
+  if (conflict)
+    throw new ConfigurationError(HANDLER_ENV.identityClaims, `conflicts with the request policy: ${conflict}`);
+
   return {
     instanceId,
     contactFlowId,
@@ -242,7 +215,7 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
     ),
     allowPersistentChat: flag(env, HANDLER_ENV.allowPersistentChat),
     allowRelatedContact: flag(env, HANDLER_ENV.allowRelatedContact),
-    allowCustomerId: flag(env, HANDLER_ENV.allowCustomerId),
+    allowCustomerId,
     allowSegmentAttributes: flag(env, HANDLER_ENV.allowSegmentAttributes),
     defaultDisplayName,
     attachmentsEnabled: flag(env, HANDLER_ENV.attachmentsEnabled),
@@ -255,5 +228,6 @@ export function loadConfig(env: Env = process.env): HandlerConfig {
     ),
     retry,
     metrics: metrics(env),
+    identity,
   };
 }

@@ -14,6 +14,8 @@ export interface HttpErrorOptions {
   readonly cause?: unknown;
   readonly details?: readonly FieldIssue[];
   readonly retryAfterSeconds?: number;
+  /** Further response headers, such as `WWW-Authenticate`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** An error that the handler answers with its own status, code and safe message. */
@@ -22,6 +24,7 @@ export class HttpError extends Error {
   readonly code: string;
   readonly details: readonly FieldIssue[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(statusCode: number, code: string, message: string, options: HttpErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -30,6 +33,7 @@ export class HttpError extends Error {
     this.code = code;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
   }
 }
 
@@ -51,6 +55,69 @@ export class PayloadTooLargeError extends HttpError {
 export class OriginNotAllowedError extends HttpError {
   constructor() {
     super(403, 'ORIGIN_NOT_ALLOWED', 'This origin is not allowed to start chats');
+  }
+}
+
+/**
+ * Why an identity token was not accepted. Each is said in the 401's `details` (never with the token or a
+ * claim value) and logged by this name.
+ */
+export type TokenProblem =
+  | 'missing'
+  | 'malformed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_audience'
+  | 'wrong_issuer'
+  | 'bad_signature'
+  | 'bad_claim';
+
+const TOKEN_PROBLEM_TEXT: Readonly<Record<TokenProblem, string>> = {
+  missing: 'is missing: this endpoint needs a signed-in customer; send Authorization: Bearer <token>',
+  malformed: 'is malformed',
+  expired: 'is expired',
+  not_yet_valid: 'is not yet valid',
+  wrong_audience: 'has the wrong audience',
+  wrong_issuer: 'has the wrong issuer',
+  bad_signature: 'has a bad signature',
+  bad_claim: 'has a bad claim',
+};
+
+/**
+ * 401: no identity token where one is required, or a token that is not accepted. Answers with
+ * `WWW-Authenticate: Bearer` (RFC 6750: with `error="invalid_token"` when a token was sent) and one detail
+ * on `Authorization` saying which problem it is. `explanation` adds what is wrong (never a value).
+ */
+export class UnauthenticatedError extends HttpError {
+  readonly problem: TokenProblem;
+
+  constructor(problem: TokenProblem, explanation?: string, cause?: unknown) {
+    const message = `${TOKEN_PROBLEM_TEXT[problem]}${explanation === undefined ? '' : `: ${explanation}`}`;
+    super(401, 'UNAUTHENTICATED', 'A valid identity token is required', {
+      cause,
+      details: [{ field: 'Authorization', message }],
+      headers: { 'WWW-Authenticate': problem === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"' },
+    });
+    this.problem = problem;
+  }
+}
+
+/** 503: the keys that verify identity tokens (the JWKS or the shared secret) cannot be fetched right now. */
+export class IdentityUnavailableError extends HttpError {
+  /** Why, for the log: such as `jwks_unreachable` or `secret_key_too_short`. */
+  readonly reason: string;
+
+  constructor(retryAfterSeconds: number, reason: string, cause?: unknown) {
+    super(
+      503,
+      'IDENTITY_UNAVAILABLE',
+      'Signed-in chats cannot be verified right now; retry after the Retry-After delay',
+      {
+        cause,
+        retryAfterSeconds,
+      },
+    );
+    this.reason = reason;
   }
 }
 

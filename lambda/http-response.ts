@@ -47,7 +47,12 @@ export function successResponse(
   return jsonResponse(200, { success: true, data: { startChatResult, featurePermissions } });
 }
 
-export function errorResponse(statusCode: number, error: ErrorBody, retryAfterSeconds?: number): APIGatewayProxyResult {
+export function errorResponse(
+  statusCode: number,
+  error: ErrorBody,
+  retryAfterSeconds?: number,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResult {
   const body = {
     code: error.code,
     message: error.message,
@@ -57,6 +62,6 @@ export function errorResponse(statusCode: number, error: ErrorBody, retryAfterSe
   return jsonResponse(
     statusCode,
     { success: false, error: body },
-    retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+    { ...headers, ...(retryAfterSeconds !== undefined && { 'Retry-After': String(retryAfterSeconds) }) },
   );
 }

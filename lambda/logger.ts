@@ -20,6 +20,8 @@ export const REDACTED_FIELDS: ReadonlySet<string> = new Set([
   'event',
   'headers',
   'multiValueHeaders',
+  'Authorization',
+  'authorization',
 ]);
 
 export const REDACTED = '[redacted]';

@@ -4,7 +4,12 @@
  * valid body and every check, each problem reported with its field path and what is allowed there.
  */
 import * as v from 'valibot';
-import { CHAT_DURATION_MINUTES, HANDLER_LIMITS, type OptionalFieldSwitches } from '../lib/handler-contract.ts';
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  CHAT_DURATION_MINUTES,
+  HANDLER_LIMITS,
+  type OptionalFieldSwitches,
+} from '../lib/handler-contract.ts';
 import type { HandlerConfig } from './config.ts';
 import { isPlainObject } from './is-plain-object.ts';
 
@@ -66,8 +71,8 @@ export function isClientSegmentAttributeKey(key: string): boolean {
 /** Fields some clients always send; accepted for compatibility and checked or ignored. */
 export const TOLERATED_FIELDS = ['InstanceId', 'ConnectInstanceId', 'ContactFlowId', 'Username'] as const;
 
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-const CONTROL_CHARACTER = /\p{Cc}/u;
+const ATTRIBUTE_KEY = ATTRIBUTE_KEY_PATTERN;
+export const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /** Length in Unicode code points, as the API's models count characters. */
 export function codePointLength(text: string): number {
@@ -134,6 +139,22 @@ function displayName(required: boolean) {
   return required ? schema : v.optional(schema);
 }
 
+function attributeKey() {
+  return v.pipe(
+    v.string('must be a string'),
+    v.regex(ATTRIBUTE_KEY, 'is not a valid attribute key; keys hold only letters, digits, "-" and "_"'),
+    v.maxLength(LIMITS.attributeKeyChars, `attribute keys must be at most ${LIMITS.attributeKeyChars} characters`),
+  );
+}
+
+function attributeValue() {
+  return text(0, LIMITS.attributeValueChars, 'a string');
+}
+
+function customerId() {
+  return text(1, LIMITS.customerIdChars);
+}
+
 /** Attributes: an object of string values, or a JSON string of one; keys from the deployer's allow-list. */
 function attributes(policy: RequestPolicy) {
   const allowedKeys = [...policy.allowedAttributeKeys].join(', ');
@@ -163,15 +184,10 @@ function attributes(policy: RequestPolicy) {
       }),
       v.record(
         v.pipe(
-          v.string(),
-          v.regex(ATTRIBUTE_KEY, 'is not a valid attribute key; keys hold only letters, digits, "-" and "_"'),
-          v.maxLength(
-            LIMITS.attributeKeyChars,
-            `attribute keys must be at most ${LIMITS.attributeKeyChars} characters`,
-          ),
+          attributeKey(),
           v.check((key) => policy.allowedAttributeKeys.has(key), keyRule),
         ),
-        text(0, LIMITS.attributeValueChars, 'a string'),
+        attributeValue(),
       ),
       v.check(
         (record) => attributesBytes(record) <= LIMITS.attributesBytes,
@@ -279,8 +295,22 @@ function segmentAttributes(policy: RequestPolicy) {
   );
 }
 
-/** Builds the schema for a deployment's policy. Built once per container, at start. */
-export function createRequestSchema(policy: RequestPolicy) {
+/**
+ * The rules of single fields, for values that do not come from the body: the claims of a verified identity
+ * token (lambda/identity/claim-mapping.ts) are held to the same rules as the request fields they fill.
+ */
+export const FIELD_RULES = {
+  displayName: displayName(true),
+  customerId: customerId(),
+  attributeKey: attributeKey(),
+  attributeValue: attributeValue(),
+} as const;
+
+/**
+ * Builds the schema for a deployment's policy. Built once per container, at start. `displayNameFromToken`:
+ * the schema for verified requests whose token fills the display name, where the body need not send one.
+ */
+export function createRequestSchema(policy: RequestPolicy, options: { readonly displayNameFromToken?: boolean } = {}) {
   const flows = [...policy.allowedContactFlowIds].join(', ');
   const instanceRule = "does not match this endpoint's Amazon Connect instance; omit it";
   const entries = {
@@ -304,7 +334,7 @@ export function createRequestSchema(policy: RequestPolicy) {
     ),
     Username: v.optional(v.unknown()),
     ParticipantDetails:
-      policy.defaultDisplayName === undefined
+      policy.defaultDisplayName === undefined && !options.displayNameFromToken
         ? exactObject({ DisplayName: displayName(true) })
         : v.optional(exactObject({ DisplayName: displayName(false) })),
     Attributes: attributes(policy),
@@ -315,9 +345,7 @@ export function createRequestSchema(policy: RequestPolicy) {
     RelatedContactId: policy.allowRelatedContact
       ? v.optional(text(1, LIMITS.contactIdChars))
       : notEnabled('related contacts', 'allowRelatedContact'),
-    CustomerId: policy.allowCustomerId
-      ? v.optional(text(1, LIMITS.customerIdChars))
-      : notEnabled('customer ids', 'allowCustomerId'),
+    CustomerId: policy.allowCustomerId ? v.optional(customerId()) : notEnabled('customer ids', 'allowCustomerId'),
     SegmentAttributes: segmentAttributes(policy),
     ParticipantConfiguration: v.optional(
       exactObject({

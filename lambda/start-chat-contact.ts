@@ -11,6 +11,7 @@ import { createConnectClient } from './connect-client.ts';
 import { requestDeadline } from './deadline.ts';
 import { DeadlineExceededError } from './errors.ts';
 import { type FeaturePermissions, successResponse } from './http-response.ts';
+import { createAuthenticator } from './identity/authenticate.ts';
 import { logger } from './logger.ts';
 import { ChatMetrics } from './metrics.ts';
 import { cors } from './middleware/cors.ts';
@@ -24,6 +25,12 @@ import { startChatWithRetry } from './start-chat-with-retry.ts';
 
 const config = loadConfig();
 const schema = createRequestSchema(config);
+/** Verified requests whose token fills the display name need not send one. */
+const verifiedSchema =
+  config.identity?.claims.displayName === undefined
+    ? schema
+    : createRequestSchema(config, { displayNameFromToken: true });
+const authenticate = createAuthenticator(config.identity, config.defaultDisplayName);
 const connect = createConnectClient(config.region);
 const metrics = new ChatMetrics(config.metrics);
 const featurePermissions: FeaturePermissions = { MESSAGING_MARKDOWN: true, ATTACHMENTS: config.attachmentsEnabled };
@@ -36,8 +43,10 @@ async function startChatContact(
   context: Context,
   { signal }: { signal: AbortSignal },
 ): Promise<APIGatewayProxyResult> {
+  const identity = await authenticate(event);
+  if (config.identity !== undefined) logger.appendKeys({ identity: identity === undefined ? 'anonymous' : 'verified' });
   const body = readJsonObjectBody(event, config.maxBodyBytes);
-  const input = buildStartChatInput(body, event, config, schema);
+  const input = buildStartChatInput(body, event, config, identity === undefined ? schema : verifiedSchema, identity);
   const result = await startChatWithRetry(connect, input, {
     ...config.retry,
     deadline: requestDeadline(event, context, config.retry.budgetMs, Date.now()),

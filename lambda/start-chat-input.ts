@@ -1,20 +1,27 @@
 /**
  * Turns a request into the StartChatContact input: validates the body against the schema and the
  * deployer's policy, then fixes what the server decides: the instance, the flow, server attributes, the
- * default display name and the one ClientToken that every attempt will reuse.
+ * default display name, the one ClientToken that every attempt will reuse and, for a verified customer,
+ * what the token says (CustomerId, display name, attributes, and `connect:CustomerAuthentication`). The
+ * token's fields win: a body that sends one of them is rejected, naming the field.
  */
 import { randomUUID } from 'node:crypto';
 import type { StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
+import { RESERVED_NAMES } from '../lib/handler-contract.ts';
 import type { HandlerConfig } from './config.ts';
-import { type FieldIssue, RequestValidationError } from './errors.ts';
+import { type FieldIssue, RequestValidationError, UnauthenticatedError } from './errors.ts';
 import { getHeader } from './http-headers.ts';
+import type { VerifiedIdentity } from './identity/claim-mapping.ts';
 import { isPlainObject } from './is-plain-object.ts';
-import { attributesBytes, codePointLength, LIMITS, type RequestSchema } from './request-schema.ts';
-
-/** Names that could reach an object's prototype; refused anywhere in the body. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+import {
+  attributesBytes,
+  CUSTOMER_AUTHENTICATION_KEY,
+  codePointLength,
+  LIMITS,
+  type RequestSchema,
+} from './request-schema.ts';
 
 /** At most this many problems are listed; the rest are counted in one last entry. */
 export const MAX_DETAILS = 25;
@@ -30,7 +37,7 @@ function reservedKeyIssues(body: Record<string, unknown>): FieldIssue[] {
     if (typeof value !== 'object' || value === null) continue;
     for (const key of Object.keys(value)) {
       const field = path === '' ? key : `${path}.${key}`;
-      if (RESERVED_KEYS.has(key)) issues.push({ field, message: 'is a reserved name and is not accepted' });
+      if (RESERVED_NAMES.has(key)) issues.push({ field, message: 'is a reserved name and is not accepted' });
       else pending.push({ value: (value as Record<string, unknown>)[key], path: field });
     }
   }
@@ -51,6 +58,35 @@ function idempotencyHeaderIssues(header: string | undefined, bodyToken: unknown)
     return [{ field: 'ClientToken', message: `must equal the ${IDEMPOTENCY_HEADER} header when both are sent` }];
   }
   return [];
+}
+
+/** What StartChatContact is told about a customer whose token was verified. */
+export const AUTHENTICATED = { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } as const;
+
+const OWNED_BY_TOKEN = 'is set from the verified identity token; do not send it';
+
+/** The body's keys of `Attributes`, in either of its accepted forms (an object, or a JSON string of one). */
+function bodyAttributeKeys(attributes: unknown): string[] {
+  let value = attributes;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  return isPlainObject(value) ? Object.keys(value) : [];
+}
+
+/** Every field of the body that the verified token fills. */
+function ownedFieldIssues(body: Record<string, unknown>, identity: VerifiedIdentity): FieldIssue[] {
+  const sent: string[] = [];
+  if (Object.hasOwn(body, 'CustomerId')) sent.push('CustomerId');
+  if (isPlainObject(body.ParticipantDetails) && Object.hasOwn(body.ParticipantDetails, 'DisplayName')) {
+    sent.push('ParticipantDetails.DisplayName');
+  }
+  for (const key of bodyAttributeKeys(body.Attributes)) sent.push(`Attributes.${key}`);
+  return sent.filter((field) => identity.ownedFields.has(field)).map((field) => ({ field, message: OWNED_BY_TOKEN }));
 }
 
 /** Removes repeated problems and caps the list, so a hostile body cannot make a huge answer. */
@@ -74,15 +110,28 @@ export function buildStartChatInput(
   event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
   config: HandlerConfig,
   schema: RequestSchema,
+  identity?: VerifiedIdentity,
 ): StartChatContactCommandInput {
   const headerToken = getHeader(event, IDEMPOTENCY_HEADER);
-  const issues = [...reservedKeyIssues(body), ...idempotencyHeaderIssues(headerToken, body.ClientToken)];
+  const owned = identity === undefined ? [] : ownedFieldIssues(body, identity);
+  const issues = [...reservedKeyIssues(body), ...idempotencyHeaderIssues(headerToken, body.ClientToken), ...owned];
   const result = v.safeParse(schema, body, { abortEarly: false });
-  if (!result.success) issues.push(...schemaIssues(result.issues));
+  if (!result.success) {
+    // A field the token owns is reported once, as owned, not also as not allowed.
+    const ownedFields = new Set(owned.map((issue) => issue.field));
+    issues.push(...schemaIssues(result.issues).filter((issue) => !ownedFields.has(issue.field)));
+  }
   if (issues.length > 0 || !result.success) throw new RequestValidationError(capDetails(issues));
 
   const request = result.output;
-  const attributes = { ...request.Attributes, ...config.serverAttributes };
+  const verified = { ...identity?.attributes, ...config.serverAttributes };
+  if (attributesBytes(verified) > LIMITS.attributesBytes) {
+    throw new UnauthenticatedError(
+      'bad_claim',
+      `the attributes from the token, with the ones this endpoint adds, total more than ${LIMITS.attributesBytes} UTF-8 bytes`,
+    );
+  }
+  const attributes = { ...request.Attributes, ...verified };
   if (attributesBytes(attributes) > LIMITS.attributesBytes) {
     throw new RequestValidationError([
       {
@@ -91,7 +140,12 @@ export function buildStartChatInput(
       },
     ]);
   }
-  const displayName = request.ParticipantDetails?.DisplayName ?? config.defaultDisplayName;
+  const displayName = identity?.displayName ?? request.ParticipantDetails?.DisplayName ?? config.defaultDisplayName;
+  const customerId = identity?.customerId ?? request.CustomerId;
+  const segmentAttributes =
+    identity === undefined
+      ? request.SegmentAttributes
+      : { ...request.SegmentAttributes, [CUSTOMER_AUTHENTICATION_KEY]: AUTHENTICATED };
 
   return {
     InstanceId: config.instanceId,
@@ -105,8 +159,8 @@ export function buildStartChatInput(
     }),
     ...(isPlainObject(request.PersistentChat) && { PersistentChat: request.PersistentChat }),
     ...(typeof request.RelatedContactId === 'string' && { RelatedContactId: request.RelatedContactId }),
-    ...(typeof request.CustomerId === 'string' && { CustomerId: request.CustomerId }),
-    ...(isPlainObject(request.SegmentAttributes) && { SegmentAttributes: request.SegmentAttributes }),
+    ...(typeof customerId === 'string' && { CustomerId: customerId }),
+    ...(isPlainObject(segmentAttributes) && { SegmentAttributes: segmentAttributes }),
     ...(request.ParticipantConfiguration?.ResponseMode !== undefined && {
       ParticipantConfiguration: { ResponseMode: request.ParticipantConfiguration.ResponseMode },
     }),

@@ -30,6 +30,20 @@ export const HANDLER_ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   /** `true` writes no metrics (tests, local runs); the construct never sets it. */
   metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
+  // Verified customer identity (all unset: identity off). See IDENTITY below for the values' rules.
+  identitySource: 'IDENTITY_SOURCE',
+  identityRequired: 'IDENTITY_REQUIRED',
+  identityClaims: 'IDENTITY_CLAIMS',
+  identityClockToleranceSeconds: 'IDENTITY_CLOCK_TOLERANCE_SECONDS',
+  identityMaxTokenAgeSeconds: 'IDENTITY_MAX_TOKEN_AGE_SECONDS',
+  identitySecretId: 'IDENTITY_SECRET_ID',
+  identitySecretMaxAgeSeconds: 'IDENTITY_SECRET_MAX_AGE_SECONDS',
+  identityWidgetId: 'IDENTITY_WIDGET_ID',
+  identityIssuers: 'IDENTITY_ISSUERS',
+  identityAudiences: 'IDENTITY_AUDIENCES',
+  identityTokenUse: 'IDENTITY_TOKEN_USE',
+  identityJwksUri: 'IDENTITY_JWKS_URI',
+  identityAlgorithms: 'IDENTITY_ALGORITHMS',
 } as const;
 
 /** API Gateway REST APIs end every integration after 29 seconds. */
@@ -148,4 +162,123 @@ export function normalizeOrigin(origin: string): string | undefined {
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
   if (url.pathname !== '/' && url.pathname !== '') return undefined;
   return url.origin;
+}
+
+/** Where verified identity tokens come from: the hosted widget's shared secret, a Cognito user pool, an OIDC provider. */
+export const IDENTITY_SOURCES = ['shared-secret', 'cognito', 'oidc'] as const;
+export type IdentitySource = (typeof IDENTITY_SOURCES)[number];
+
+/** Which Cognito token the endpoint accepts: the ID token (`aud` = client id) or the access token (`client_id`). */
+export const COGNITO_TOKEN_USES = ['id', 'access'] as const;
+export type CognitoTokenUseValue = (typeof COGNITO_TOKEN_USES)[number];
+
+/** Asymmetric JWS algorithms a JWKS source may be pinned to. Secret (HS*) algorithms belong to the shared secret only. */
+export const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+
+/**
+ * Which claims fill which StartChatContact fields. A field the mapping names belongs to the token: a verified
+ * request may not also send it in the body.
+ */
+export interface ClaimMapping {
+  /** The claim whose string value becomes `CustomerId`. */
+  readonly customerId?: string;
+  /** The claim whose string value becomes `ParticipantDetails.DisplayName`. */
+  readonly displayName?: string;
+  /** Contact attribute key → the claim whose string value it takes. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** A claim holding an object of string values, copied into `Attributes` as it is (the hosted widget's `attributes`). */
+  readonly attributesClaim?: string;
+}
+
+/** Rules and defaults of verified identity, shared by the construct and the handler. */
+export const IDENTITY = {
+  /** Tokens longer than this are refused before any parsing (the hosted widget's own cap is 6,144 bytes). */
+  maxTokenChars: 8_192,
+  /** The hosted widget's tokens live at most 10 minutes: `exp` − `iat` and the token's age are capped. */
+  sharedSecretMaxLifetimeSeconds: 600,
+  /** HMAC keys shorter than this are refused (Connect's widget keys are 44 characters). */
+  minSecretBytes: 32,
+  clockToleranceSeconds: { default: 30, min: 0, max: 300 },
+  /** The oldest token (by `iat`) a JWKS source accepts; Cognito's tokens live at most one day. */
+  maxTokenAgeSeconds: { default: 86_400, min: 60, max: 7 * 86_400 },
+  /** How long the shared secret is cached before it is read again, so a rotation is picked up. */
+  secretMaxAgeSeconds: { default: 300, min: 1, max: 3_600 },
+  /** Seconds a client is told to wait (`Retry-After`) when the keys cannot be fetched. */
+  unavailableRetryAfterSeconds: 5,
+  /** What each source maps by default. */
+  defaultClaims: {
+    'shared-secret': { customerId: 'customerId', attributesClaim: 'attributes' },
+    cognito: { customerId: 'sub' },
+    oidc: { customerId: 'sub' },
+  } satisfies Record<IdentitySource, ClaimMapping>,
+  /** Claim names: what JSON allows, within reason. */
+  maxClaimNameChars: 256,
+  maxWidgetIdChars: 256,
+} as const;
+
+/** An https URL, or http on a loopback address (local development and tests). */
+export function isIdentityUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '' || url.hash !== '') return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+
+/** The problem with a claim mapping, or undefined when it is valid. Names the part that is wrong. */
+export function claimMappingProblem(mapping: unknown): string | undefined {
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) return 'must be an object';
+  const known = new Set(['customerId', 'displayName', 'attributes', 'attributesClaim']);
+  const record = mapping as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!known.has(key)) return `has the unknown field "${key}"; fields: ${[...known].join(', ')}`;
+  const claimName = (value: unknown) =>
+    typeof value === 'string' && value.trim() !== '' && value.length <= IDENTITY.maxClaimNameChars;
+  for (const field of ['customerId', 'displayName', 'attributesClaim']) {
+    if (record[field] !== undefined && !claimName(record[field]))
+      return `${field} must be a claim name (a non-empty string)`;
+  }
+  const attributes = record.attributes;
+  if (attributes !== undefined) {
+    if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
+      return 'attributes must be an object of attribute key → claim name';
+    for (const [key, claim] of Object.entries(attributes)) {
+      if (!ATTRIBUTE_KEY_PATTERN.test(key) || RESERVED_NAMES.has(key))
+        return `attributes has the key "${key}"; attribute keys hold only letters, digits, "-" and "_"`;
+      if (!claimName(claim)) return `attributes.${key} must be a claim name (a non-empty string)`;
+    }
+  }
+  return undefined;
+}
+
+/** Names that could reach an object's prototype; never accepted as keys from requests or tokens. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Why a claim mapping cannot go with the request policy, or undefined. A field a token fills must not also be
+ * open to anonymous clients, or a caller without a token could set what signed-in customers get verified.
+ */
+export function identityPolicyConflict(
+  claims: ClaimMapping,
+  policy: { readonly allowCustomerId: boolean; readonly allowedAttributeKeys: Iterable<string> },
+): string | undefined {
+  if (claims.customerId !== undefined && policy.allowCustomerId) {
+    return 'CustomerId comes from the verified token, so clients may not send it: turn allowCustomerId off';
+  }
+  const mapped = new Set(Object.keys(claims.attributes ?? {}));
+  const both = [...policy.allowedAttributeKeys].filter((key) => mapped.has(key));
+  if (both.length > 0) {
+    return `the attributes ${both.join(', ')} come from the verified token, so clients may not send them: remove them from allowedAttributeKeys`;
+  }
+  return undefined;
 }

@@ -20,6 +20,7 @@ export function toErrorResponse(error: unknown, requestId: string | undefined): 
       error.statusCode,
       { code: error.code, message: error.message, details: error.details, requestId },
       error.retryAfterSeconds,
+      error.headers,
     );
   }
   return errorEnvelope(INTERNAL_ERROR.statusCode, {

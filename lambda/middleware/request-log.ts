@@ -7,7 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ConnectCallError, HttpError } from '../errors.ts';
+import { ConnectCallError, HttpError, IdentityUnavailableError, UnauthenticatedError } from '../errors.ts';
 import { requestOutcome } from '../outcome.ts';
 
 export interface RequestLogOptions {
@@ -36,6 +36,9 @@ function errorFields(error: unknown): Record<string, unknown> {
       connectError: error.connectErrorName,
     };
   }
+  // Which token problem, or why the keys were unavailable: names only, never the token or a claim.
+  if (error instanceof UnauthenticatedError) return { errorCode: error.code, tokenProblem: error.problem };
+  if (error instanceof IdentityUnavailableError) return { errorCode: error.code, identityError: error.reason };
   if (error instanceof HttpError) return { errorCode: error.code };
   if (error instanceof Error) return { errorName: error.name, errorStack: stackFrames(error) };
   return { errorName: typeof error };

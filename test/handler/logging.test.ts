@@ -1,14 +1,16 @@
 /**
  * One JSON log line per request with what an operator needs, and never a secret or personal datum:
- * sentinel values are planted in every personal field, in headers and in the participant token that
- * Connect returns, and the captured output (log lines and EMF metrics) is searched for them at every log
- * level.
+ * sentinel values are planted in every personal field, in headers, in the participant token that Connect
+ * returns and in the claims of identity tokens, and the captured output (log lines and EMF metrics) is
+ * searched for them (and for the tokens) at every log level.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { DEV_AUDIENCE, type DevIdentityProvider, startDevIdentityProvider } from '../../local/dev-identity-provider.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { emfDocuments } from '../support/emf.ts';
 import { baseEnv, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+import { bearer, now } from '../support/tokens.ts';
 
 const SENTINEL = {
   token: 'SENTINEL-PARTICIPANT-TOKEN-7f3a',
@@ -22,12 +24,23 @@ const SENTINEL = {
   related: 'SENTINEL-RELATED-CONTACT-6b70',
 } as const;
 
+/** Claim values of identity tokens: never logged, whether the token is accepted or refused. */
+const CLAIM_SENTINEL = {
+  customerId: 'SENTINEL-CLAIM-SUB-3e9a',
+  name: 'SENTINEL-CLAIM-NAME-b71c',
+  tier: 'SENTINEL-CLAIM-TIER-0d52',
+  attribute: 'SENTINEL-CLAIM-ATTRIBUTE-a8f4',
+} as const;
+
 let standIn: ConnectStandIn;
+let idp: DevIdentityProvider;
 
 beforeAll(async () => {
   standIn = await startConnectStandIn({ ratePerSecond: false, participantToken: () => SENTINEL.token });
+  idp = await startDevIdentityProvider({ kind: 'oidc' });
 });
 afterAll(async () => {
+  await idp.close();
   await standIn.close();
 });
 beforeEach(() => {
@@ -47,7 +60,7 @@ const personalBody = {
 const headers = { Authorization: `Bearer ${SENTINEL.header}`, Cookie: `session=${SENTINEL.header}` };
 
 function expectNoSentinel(text: string) {
-  for (const value of Object.values(SENTINEL)) expect(text).not.toContain(value);
+  for (const value of [...Object.values(SENTINEL), ...Object.values(CLAIM_SENTINEL)]) expect(text).not.toContain(value);
   // Nor any part long enough to identify it.
   expect(text).not.toMatch(/SENTINEL/);
 }
@@ -180,5 +193,84 @@ test('a request Connect keeps throttling past the retry budget is logged as thro
     outcome: 'throttled',
     statusCode: 429,
     connectError: 'TooManyRequestsException',
+  });
+});
+
+describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('with verified identity, at log level %s', (level) => {
+  test('no token and no claim value is logged, whether the token is accepted, refused or unverifiable', async () => {
+    // Arrange
+    const handler = await loadHandler({
+      ...baseEnv(standIn.url),
+      ...idp.handlerEnvironment(),
+      IDENTITY_CLAIMS: JSON.stringify({
+        customerId: 'sub',
+        displayName: 'name',
+        attributes: { tier: 'tier' },
+        attributesClaim: 'attributes',
+      }),
+      POWERTOOLS_LOG_LEVEL: level,
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
+    const claims = (extra: Record<string, unknown> = {}) => ({
+      iss: idp.url,
+      aud: DEV_AUDIENCE,
+      iat: now(),
+      exp: now() + 300,
+      sub: CLAIM_SENTINEL.customerId,
+      name: CLAIM_SENTINEL.name,
+      tier: CLAIM_SENTINEL.tier,
+      attributes: { note: CLAIM_SENTINEL.attribute },
+      ...extra,
+    });
+    const tokens = [
+      await idp.sign(claims()),
+      await idp.sign(claims({ exp: now() - 600 })),
+      await idp.sign(claims({ name: `${CLAIM_SENTINEL.name}\u0000` })),
+      await idp.sign(claims({ attributes: { note: { nested: CLAIM_SENTINEL.attribute } } })),
+      await idp.sign(claims({ aud: CLAIM_SENTINEL.attribute })),
+      `${(await idp.sign(claims())).slice(0, -4)}AAAA`,
+    ];
+    const output = captureOutput();
+    // Act
+    const statuses: number[] = [];
+    try {
+      for (const token of tokens)
+        statuses.push((await invoke(handler, chatEvent({ body: {}, headers: bearer(token) }))).statusCode);
+      statuses.push(
+        (await invoke(handler, chatEvent({ body: { CustomerId: SENTINEL.customerId }, headers: bearer(tokens[0]!) })))
+          .statusCode,
+      );
+      idp.setKeysAvailable(false);
+      const unverifiable = await loadHandler({
+        ...baseEnv(standIn.url),
+        ...idp.handlerEnvironment(),
+        POWERTOOLS_LOG_LEVEL: level,
+        POWERTOOLS_METRICS_DISABLED: 'false',
+      });
+      statuses.push((await invoke(unverifiable, chatEvent({ body: {}, headers: bearer(tokens[0]!) }))).statusCode);
+    } finally {
+      idp.setKeysAvailable(true);
+      output.restore();
+    }
+    // Assert
+    expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 400, 503]);
+    const text = output.text();
+    expectNoSentinel(text);
+    for (const token of tokens) for (const part of token.split('.')) expect(text).not.toContain(part);
+    // The metrics documents are in the searched output: one per request, numbers only.
+    const metrics = emfDocuments(output);
+    expect(metrics).toHaveLength(statuses.length);
+    for (const document of metrics) {
+      expect(Object.keys(document.raw).sort()).toEqual(
+        ['FunctionName', '_aws', ...Object.keys(document.values)].sort(),
+      );
+    }
+    if (level === 'INFO') {
+      const problems = output
+        .records()
+        .map((record) => record.tokenProblem)
+        .filter(Boolean);
+      expect(problems).toEqual(['expired', 'bad_claim', 'bad_claim', 'wrong_audience', 'bad_signature']);
+    }
   });
 });

@@ -43,3 +43,29 @@ export function lastForwarded(standIn: ConnectStandIn): Record<string, any> {
   expect(body).toBeDefined();
   return body as Record<string, any>;
 }
+
+/**
+ * A 401 UNAUTHENTICATED with `WWW-Authenticate: Bearer…` and one detail on `Authorization` whose message
+ * matches `problem`, quoting nothing of `token`, answered without calling Connect.
+ */
+export function expectUnauthenticated(
+  answer: Answer,
+  problem: RegExp,
+  options: { readonly standIn?: ConnectStandIn; readonly callsBefore?: number; readonly token?: string } = {},
+): void {
+  expect(answer.statusCode).toBe(401);
+  expect(answer.json.error).toEqual({
+    code: 'UNAUTHENTICATED',
+    message: 'A valid identity token is required',
+    details: [{ field: 'Authorization', message: expect.stringMatching(problem) }],
+    requestId: expect.any(String),
+  });
+  expect(answer.headers['www-authenticate']).toMatch(/^Bearer( error="invalid_token")?$/);
+  if (options.token !== undefined) {
+    const text = JSON.stringify(answer);
+    for (const part of options.token.split('.').filter((segment) => segment.length >= 8)) {
+      expect(text).not.toContain(part);
+    }
+  }
+  if (options.standIn) expect(options.standIn.startChatCalls()).toHaveLength(options.callsBefore ?? 0);
+}

@@ -31,7 +31,9 @@ export function baseEnv(standInUrl: string): Record<string, string> {
  * `POWERTOOLS_METRICS_DISABLED: 'false'`: tests that check logs or metrics capture them.
  */
 export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
-  for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT']) delete process.env[name];
+  for (const name of [...Object.values(HANDLER_ENV), 'AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL_SECRETS_MANAGER']) {
+    delete process.env[name];
+  }
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env[HANDLER_ENV.metricsDisabled] = 'true';
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
