@@ -1,7 +1,7 @@
 /**
  * The function's environment: the variables of the construct-handler contract (handler-contract.ts, which
- * lambda/config.ts reads, the metrics namespace among them), plus the Powertools service name and log level
- * and Node's source-map switch.
+ * lambda/config.ts reads, the metrics namespace among them), plus the Powertools service name and log level,
+ * Node's source-map switch, and the IDENTITY_* variables of the `identity` prop (lib/chat-identity.ts).
  */
 import { Token } from 'aws-cdk-lib';
 import type { NormalizedOrigins } from './allowed-origins.ts';
@@ -31,7 +31,10 @@ export interface HandlerSettings extends OptionalFieldSwitches {
  * Every policy setting is written out, defaults included, so the template shows what the function does.
  * Lists and objects that are empty are left out; the handler reads their absence as "none".
  */
-export function handlerEnvironment(settings: HandlerSettings): Record<string, string> {
+export function handlerEnvironment(
+  settings: HandlerSettings,
+  identityEnvironment: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const { target } = settings;
   const environment: Record<string, string> = {
     [HANDLER_ENV.instanceId]: target.instanceId,
@@ -60,6 +63,7 @@ export function handlerEnvironment(settings: HandlerSettings): Record<string, st
     POWERTOOLS_SERVICE_NAME: settings.serviceName,
     ...(settings.logLevel !== undefined && { POWERTOOLS_LOG_LEVEL: settings.logLevel }),
     ...(settings.enableSourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
+    ...identityEnvironment,
   };
   checkEnvironmentSize(environment);
   return environment;
@@ -72,7 +76,9 @@ function checkEnvironmentSize(environment: Record<string, string>): void {
   const bytes = values.reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
   if (bytes > LIMITS.environmentBytes) {
     throw invalidProp(
-      'serverAttributes, allowedAttributeKeys, allowedContactFlowIds and allowedOrigins',
+      environment[HANDLER_ENV.identitySource] === undefined
+        ? 'serverAttributes, allowedAttributeKeys, allowedContactFlowIds and allowedOrigins'
+        : 'serverAttributes, allowedAttributeKeys, allowedContactFlowIds, allowedOrigins and identity',
       `${bytes} bytes of environment variables`,
       `must fit in Lambda's ${LIMITS.environmentBytes}-byte limit on a function's environment variables together; shorten them`,
     );

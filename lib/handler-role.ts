@@ -2,6 +2,7 @@
  * The function's role, with inline policies only and nothing it does not use: write its own log group,
  * and `connect:StartChatContact` on exactly the allowed contact flows (plus the instance's contacts when
  * persistent or related chats are enabled, since Connect then evaluates the contact the chat continues).
+ * With the shared-secret identity source, it may also read that one secret (and decrypt it through its key).
  * No managed policies: AWSLambdaBasicExecutionRole would allow every log group in the account.
  */
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,6 +13,8 @@ export interface HandlerRoleProps {
   readonly logGroup: ILogGroup;
   /** Every resource `connect:StartChatContact` is allowed on. */
   readonly startChatResources: readonly string[];
+  /** What verified identity needs (reading the shared secret), as its own inline policy. @default none */
+  readonly identityStatements?: readonly PolicyStatement[];
 }
 
 export function createHandlerRole(scope: Construct, id: string, props: HandlerRoleProps): Role {
@@ -36,6 +39,10 @@ export function createHandlerRole(scope: Construct, id: string, props: HandlerRo
           }),
         ],
       }),
+      ...(props.identityStatements !== undefined &&
+        props.identityStatements.length > 0 && {
+          ReadIdentitySecret: new PolicyDocument({ statements: [...props.identityStatements] }),
+        }),
     },
   });
 }

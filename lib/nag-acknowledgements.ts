@@ -28,6 +28,8 @@ export const NAG_REASONS = {
     "Persistent and related chats name a past contact chosen at request time, so the contacts cannot be listed; the wildcard covers only this instance's contacts, for the one action connect:StartChatContact.",
   tracing:
     'AWS X-Ray accepts trace segments only on resource "*" (xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions); Lambda adds exactly these two actions for active tracing, which the deployer turned on with the tracing prop.',
+  secretArnSuffix:
+    "The identity secret was imported by name, so its ARN's last six characters (the suffix Secrets Manager adds) are unknown at synth; the wildcard covers only that suffix of the one secret, for the one action secretsmanager:GetSecretValue. Import the secret by its complete ARN to drop it.",
   apiGatewayLogGroups:
     "API Gateway's CloudWatch role is one per account and region and writes the logs of every REST API there, including the execution log groups it creates (API-Gateway-Execution-Logs_<api>/<stage>), so it reaches this account's log groups in this region, with the log actions of AWS's managed policy for it.",
 } as const;
@@ -148,4 +150,8 @@ export function acknowledgeApiGatewayLogGroups(role: IConstruct, logGroupsArn: s
 export function acknowledgeTracing(role: IConstruct): void {
   acknowledgeV3(role, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.tracing);
   suppressV2(role.node.tryFindChild('DefaultPolicy') ?? role, 'AwsSolutions-IAM5', NAG_REASONS.tracing, 'Resource::*');
+}
+
+export function acknowledgeSecretArnSuffix(role: IConstruct, secretResource: string): void {
+  acknowledge(role, 'AwsSolutions-IAM5', NAG_REASONS.secretArnSuffix, wildcardResourceFinding(role, secretResource));
 }

@@ -28,19 +28,23 @@ import { accessLogFormat } from './access-log-format.ts';
 import { createAlarms, resolveAlarmSettings, type StartChatContactAlarmOptions } from './alarms.ts';
 import { ApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
 import { instanceInStackEnvironment, StartChatContactApiMetrics } from './chat-api-metrics.ts';
+import type { ChatIdentity, ChatIdentityConfig } from './chat-identity.ts';
 import { type ConnectTarget, contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
 import { createDashboard } from './dashboard.ts';
 import { API_GATEWAY_TIMEOUT, HANDLER_RUNTIME, STAGE_NAME } from './defaults.ts';
 import { addGatewayResponses, type WebAclKind } from './gateway-responses.ts';
 import { handlerAssetDirectory } from './handler-asset.ts';
+import { identityPolicyConflict } from './handler-contract.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { createHandlerRole } from './handler-role.ts';
+import { invalidProp } from './invalid-prop.ts';
 import {
   acknowledgeChatMethodAuthorization,
   acknowledgeNoRequestValidator,
   acknowledgeNoWebAcl,
   acknowledgePastContacts,
+  acknowledgeSecretArnSuffix,
   acknowledgeTracing,
 } from './nag-acknowledgements.ts';
 import { type ResolvedProps, resolveProps } from './resolve-props.ts';
@@ -161,6 +165,16 @@ export interface StartChatContactApiProps {
    * @default Duration.seconds(25)
    */
   readonly retryBudget?: Duration;
+
+  /**
+   * Verified customer identity: where the `Authorization: Bearer` tokens of signed-in customers come from
+   * (`ChatIdentity.sharedSecret`, `ChatIdentity.cognito` or `ChatIdentity.oidc`), whether one is required,
+   * and which claims fill `CustomerId`, the display name and attributes. A verified token also sets
+   * `SegmentAttributes."connect:CustomerAuthentication"` to AUTHENTICATED; a bad token gets 401.
+   *
+   * @default - no identity: every chat is anonymous, and tokens are ignored
+   */
+  readonly identity?: ChatIdentity;
 
   // ---- The API ----
 
@@ -450,7 +464,10 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
 
     this.metricsNamespace = settings.metricsNamespace;
     this.connectTarget = settings.target;
-    this.handler = this.createHandler(settings, code);
+    const identity = props.identity?.bind(this);
+    const conflict = identity && identityPolicyConflict(identity.claims, settings);
+    if (conflict) throw invalidProp('identity.claims', identity.claims, `conflict with the other props: ${conflict}`);
+    this.handler = this.createHandler(settings, code, identity);
     if (props.restApi === undefined) {
       const { api, accessLogGroup, webAcl } = this.createRestApi(settings);
       this.api = api;
@@ -486,7 +503,7 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     return stage.urlForPath(`/${this.routePath}`);
   }
 
-  private createHandler(settings: ResolvedProps, code: Code): LambdaFunction {
+  private createHandler(settings: ResolvedProps, code: Code, identity: ChatIdentityConfig | undefined): LambdaFunction {
     const logGroup = new LogGroup(this, 'HandlerLogs', {
       retention: settings.logRetention,
       removalPolicy: settings.logRemovalPolicy,
@@ -498,8 +515,12 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
         ...contactFlowArns(settings.target),
         ...(pastContacts ? [contactsArn(settings.target)] : []),
       ],
+      identityStatements: identity?.policyStatements ?? [],
     });
     if (pastContacts) acknowledgePastContacts(role, contactsArn(settings.target));
+    for (const resource of identity?.policyStatements.flatMap((statement) => statement.resources) ?? []) {
+      if (resource.endsWith('-??????')) acknowledgeSecretArnSuffix(role, resource);
+    }
 
     const handler = new LambdaFunction(this, 'Handler', {
       description: 'Validates chat requests and starts Amazon Connect chats',
@@ -511,7 +532,7 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
       timeout: API_GATEWAY_TIMEOUT,
       role,
       logGroup,
-      environment: handlerEnvironment(settings),
+      environment: handlerEnvironment(settings, identity?.environment),
       ...(settings.tracing && { tracing: Tracing.ACTIVE }),
       ...(settings.reservedConcurrentExecutions !== undefined && {
         reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
