@@ -8,10 +8,12 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
+import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Node } from 'constructs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, Node } from 'constructs';
 import { closestMatch } from 'leven';
-import type { StartChatContactApiProps } from '../lib/index.ts';
+import { ChatIdentity, type ChatIdentityClaims, CognitoTokenUse, type StartChatContactApiProps } from '../lib/index.ts';
 
 export const REQUIRED_CONTEXT = ['instanceId', 'contactFlowId', 'allowedOrigins'] as const;
 
@@ -49,6 +51,19 @@ export const CONTEXT_KEYS = [
   'createDashboard',
   'tracing',
   'alarmTopicArn',
+  // Verified identity (the identity prop): identitySource, and the keys of that source.
+  'identitySource',
+  'identityRequired',
+  'identityClaims',
+  'identitySecretArn',
+  'identityWidgetId',
+  'identityUserPoolId',
+  'identityClientIds',
+  'identityTokenUse',
+  'identityIssuer',
+  'identityAudience',
+  'identityJwksUri',
+  'identityAlgorithms',
   'stackName',
   'account',
   'region',
@@ -70,6 +85,8 @@ export interface AppSettings {
   readonly alarmTopicArn: string | undefined;
   /** Required keys without a value. */
   readonly missing: readonly string[];
+  /** The `identity` prop, made in the stack (it imports the secret or user pool there). */
+  readonly identity?: (scope: Construct) => ChatIdentity;
 }
 
 /** A context value the app cannot use; the message names the key, the value and the fix. */
@@ -229,6 +246,59 @@ function environmentValue(reader: ContextReader, key: 'account' | 'region'): str
   return value;
 }
 
+// ---- Verified identity (the `identity` prop): identitySource and the keys of that source ----
+function identityFromContext(reader: ContextReader): AppSettings['identity'] {
+  const source = reader.text('identitySource');
+  if (source === undefined) return undefined;
+  const text = (key: ContextKey, example: string): string => {
+    const value = reader.text(key);
+    if (value === undefined || value.trim() === '') {
+      throw contextError(key, value, `is required with identitySource=${source}`, example);
+    }
+    return value;
+  };
+  const options = {
+    required: reader.flag('identityRequired'),
+    claims: reader.object('identityClaims') as ChatIdentityClaims | undefined,
+  };
+  if (source === 'shared-secret') {
+    const secretArn = text('identitySecretArn', 'arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf');
+    const widgetId = text('identityWidgetId', 'your-widget-id');
+    return (scope) =>
+      ChatIdentity.sharedSecret({
+        ...options,
+        secret: Secret.fromSecretCompleteArn(scope, 'IdentitySecret', secretArn),
+        widgetId,
+      });
+  }
+  if (source === 'cognito') {
+    const userPoolId = text('identityUserPoolId', 'us-east-1_AbCdEf123');
+    const clientIds = reader.list('identityClientIds') ?? [];
+    const tokenUse = reader.text('identityTokenUse') ?? 'id';
+    if (tokenUse !== 'id' && tokenUse !== 'access') {
+      throw contextError('identityTokenUse', tokenUse, 'must be id or access', 'access');
+    }
+    return (scope) =>
+      ChatIdentity.cognito({
+        ...options,
+        userPool: UserPool.fromUserPoolId(scope, 'IdentityUserPool', userPoolId),
+        clients: clientIds.map((id, index) => UserPoolClient.fromUserPoolClientId(scope, `IdentityClient${index}`, id)),
+        tokenUse: tokenUse === 'id' ? CognitoTokenUse.ID : CognitoTokenUse.ACCESS,
+      });
+  }
+  if (source === 'oidc') {
+    const props = {
+      ...options,
+      issuer: text('identityIssuer', 'https://example.eu.auth0.com/'),
+      audience: reader.list('identityAudience') ?? [],
+      jwksUri: text('identityJwksUri', 'https://example.eu.auth0.com/.well-known/jwks.json'),
+      algorithms: reader.list('identityAlgorithms'),
+    };
+    return () => ChatIdentity.oidc(props);
+  }
+  throw contextError('identitySource', source, 'must be shared-secret, cognito or oidc', 'oidc');
+}
+
 /** The message for required values that are missing. */
 export function missingContextMessage(missing: readonly string[]): string {
   return `Missing context: ${missing.join(', ')}. ${SETTINGS_HINT}, e.g.\n  ${DEPLOY_EXAMPLE}`;
@@ -287,5 +357,6 @@ export function appSettingsFromContext(node: Node): AppSettings {
     createDashboard: reader.flag('createDashboard'),
     tracing: reader.flag('tracing'),
   };
-  return { ...base, props, alarmTopicArn: topicArn(reader), missing: [] };
+  const identity = identityFromContext(reader);
+  return { ...base, props, alarmTopicArn: topicArn(reader), missing: [], ...(identity && { identity }) };
 }

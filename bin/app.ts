@@ -58,7 +58,11 @@ async function main(): Promise<void> {
   if (stack.bundlingRequired || !existsSync(HANDLER_BUNDLE)) await bundleHandler();
   const alarmTopic =
     settings.alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', settings.alarmTopicArn);
-  const chat = new StartChatContactApi(stack, 'StartChatContactApi', { ...settings.props, alarmTopic });
+  const chat = new StartChatContactApi(stack, 'StartChatContactApi', {
+    ...settings.props,
+    alarmTopic,
+    identity: settings.identity?.(stack),
+  });
   new CfnOutput(stack, 'ChatUrl', { value: chat.url, description: 'POST chat requests here' });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

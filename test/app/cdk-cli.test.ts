@@ -129,6 +129,26 @@ describe('the README’s commands, with the values in cdk.json', () => {
     expect(resourcesOf(run, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
+  test('with verified identity (the hosted widget’s shared secret): its variables and permission, cdk-nag clean', async () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/widget-key-AbCdEf';
+    const run = await cdk(['synth', '--quiet'], {
+      context: { ...VALUES, identitySource: 'shared-secret', identitySecretArn: secretArn, identityWidgetId: 'w-1' },
+      env: { AWS_REGION: 'eu-west-2' },
+    });
+    expect(run.code).toBe(0);
+    const [fn] = resourcesOf(run, 'AWS::Lambda::Function');
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      IDENTITY_SOURCE: 'shared-secret',
+      IDENTITY_SECRET_ID: secretArn,
+      IDENTITY_WIDGET_ID: 'w-1',
+    });
+    expect(JSON.stringify(resourcesOf(run, 'AWS::IAM::Role'))).toContain(
+      `{"Action":"secretsmanager:GetSecretValue","Effect":"Allow","Resource":"${secretArn}"}`,
+    );
+    const report = JSON.parse(readFileSync(join(run.outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((plugin: { violations?: unknown[] }) => plugin.violations ?? [])).toEqual([]);
+  });
+
   test.each([
     ['diff', ['diff']],
     ['deploy', ['deploy', '--require-approval', 'never']],

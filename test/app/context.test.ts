@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
@@ -106,6 +106,73 @@ describe('context parsing', () => {
       { region: 'Europe' },
       /Context region must be an AWS region name \(got "Europe"\); for example -c region=eu-west-2/,
     ],
+  ])('refuses %j', (change, message) => {
+    expect(() => settings({ ...REQUIRED_CONTEXT, ...change })).toThrow(message);
+  });
+});
+
+describe('verified identity from context', () => {
+  function settings(context: Record<string, unknown>) {
+    return appSettingsFromContext(new App({ outdir: temporaryOutdir(), context }).node);
+  }
+
+  test.each([
+    [
+      {
+        identitySource: 'oidc',
+        identityIssuer: 'https://login.example.com/',
+        identityAudience: 'chat-api, other-api',
+        identityJwksUri: 'https://login.example.com/jwks.json',
+        identityAlgorithms: 'RS256,ES256',
+        identityClaims: '{"customerId":"sub","displayName":"name"}',
+      },
+      { IDENTITY_SOURCE: 'oidc', IDENTITY_AUDIENCES: 'chat-api,other-api', IDENTITY_ALGORITHMS: 'RS256,ES256' },
+    ],
+    [
+      {
+        identitySource: 'cognito',
+        identityUserPoolId: 'us-east-1_AbCdEf123',
+        identityClientIds: ['1example23456789'],
+        identityTokenUse: 'access',
+      },
+      { IDENTITY_SOURCE: 'cognito', IDENTITY_AUDIENCES: '1example23456789', IDENTITY_TOKEN_USE: 'access' },
+    ],
+    [
+      {
+        identitySource: 'shared-secret',
+        identitySecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chat/widget-key-AbCdEf',
+        identityWidgetId: 'widget-1',
+        identityRequired: true,
+      },
+      {
+        IDENTITY_SOURCE: 'shared-secret',
+        IDENTITY_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:chat/widget-key-AbCdEf',
+        IDENTITY_WIDGET_ID: 'widget-1',
+        IDENTITY_REQUIRED: 'true',
+      },
+    ],
+  ])('%j reaches the function’s variables', (change, variables) => {
+    const { props, identity } = settings({ ...REQUIRED_CONTEXT, ...change });
+    const stack = new Stack(new App({ outdir: temporaryOutdir() }), 'S');
+    expect(identity?.(stack).bind(stack).environment).toMatchObject(variables);
+    expect(props).not.toHaveProperty('identity');
+  });
+
+  test('without identitySource there is no identity', () => {
+    expect(settings(REQUIRED_CONTEXT).identity).toBeUndefined();
+  });
+
+  test.each([
+    [{ identitySource: 'saml' }, /Context identitySource must be shared-secret, cognito or oidc/],
+    [
+      { identitySource: 'shared-secret', identityWidgetId: 'w' },
+      /Context identitySecretArn is required with identitySource=shared-secret/,
+    ],
+    [
+      { identitySource: 'cognito', identityUserPoolId: 'p', identityTokenUse: 'refresh' },
+      /Context identityTokenUse must be id or access/,
+    ],
+    [{ identitySource: 'oidc', identityIssuer: 'https://x/' }, /Context identityJwksUri is required/],
   ])('refuses %j', (change, message) => {
     expect(() => settings({ ...REQUIRED_CONTEXT, ...change })).toThrow(message);
   });
