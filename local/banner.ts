@@ -69,6 +69,14 @@ export function startBanner(api: LocalApi, notices: readonly string[] = []): str
       `  ${index === 0 ? 'Network   ' : '          '} demo page ${urls.demoUrl}, API POST ${urls.apiUrl} (other devices)`,
     );
   }
+  if (api.identity !== undefined) {
+    const kind = api.identity.kind === 'oidc' ? 'OIDC, RS256' : "the hosted widget's HS256 format";
+    lines.push(
+      `  Sign-in    local identity provider at ${api.identity.url} (${kind}); a token is required: ${api.identity.required ? 'yes' : 'no'}`,
+      `             test customer token: curl -s -X POST ${api.identity.tokenUrl}`,
+      '             then send it as -H "Authorization: Bearer <access_token>"',
+    );
+  }
   lines.push(...sandboxLines(api));
   lines.push('', 'Start a chat:', '', curlExample(api.apiUrl), '');
   if (api.sandbox !== undefined) {

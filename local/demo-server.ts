@@ -1,8 +1,9 @@
 /**
  * Serves the demo page (local/demo-page/) on its own origin, a second local port, so that the page calls
  * the API cross-origin from the browser exactly as a chat widget on a website does, CORS preflight
- * included. The page learns the API's URL, the Participant Service endpoint and the region from `<meta>`
- * tags filled in here; `?api=URL` on the page's address points it at another deployment of the API.
+ * included. The page learns the API's URL, the Participant Service endpoint, the region and (with sign-in on)
+ * the local identity provider's token URL from `<meta>` tags filled in here; `?api=URL` on the page's
+ * address points it at another deployment of the API.
  *
  * Only the page's own files are served, with the chat view it shares with the agent console and the
  * browser bundle of amazon-connect-chatjs from the project's dependencies (no CDN).
@@ -37,6 +38,8 @@ export interface DemoServerOptions {
   readonly participantEndpoint?: string | (() => string);
   /** The region chatjs names. @default 'us-east-1' */
   readonly region?: string;
+  /** The local identity provider's token endpoint, for the page's "sign in as a test customer" switch. */
+  readonly tokenUrl?: string;
   /** 0 picks a free port. @default 3001 */
   readonly port?: number;
   /** Where to listen; `0.0.0.0` for every interface. @default '127.0.0.1' */
@@ -81,6 +84,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       API_URL: apiUrl(requestHost(request.headers.host)),
       PARTICIPANT_ENDPOINT: typeof participantEndpoint === 'function' ? participantEndpoint() : participantEndpoint,
       REGION: options.region ?? 'us-east-1',
+      TOKEN_URL: options.tokenUrl ?? '',
     }),
   };
   const files: Readonly<Record<string, StaticFile>> = {

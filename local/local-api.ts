@@ -24,6 +24,7 @@ import {
   startConnectStandIn,
 } from './connect-stand-in/connect-stand-in.ts';
 import { type DemoServer, demoPageOrigins, startDemoServer } from './demo-server.ts';
+import { DEV_SECRET_NAME, type DevIdentityProvider, startDevIdentityProvider } from './dev-identity-provider.ts';
 import { bundledHandlerLoader, type FunctionEnvironment } from './handler-bundle.ts';
 import { createLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime.ts';
 import { networkHosts, urlHost } from './network-addresses.ts';
@@ -32,7 +33,8 @@ import {
   type ParticipantStandIn,
   type ParticipantStandInOptions,
 } from './participant-stand-in/participant-stand-in.ts';
-import { type ConnectTarget, type LocalSettings, STAND_IN_REGION } from './settings.ts';
+import { startSecretsManagerStandIn } from './secrets-manager-stand-in.ts';
+import { type ConnectTarget, type LocalIdentity, type LocalSettings, STAND_IN_REGION } from './settings.ts';
 
 /** Which Amazon Connect the handler calls, for the start banner. */
 export interface ConnectDescription {
@@ -68,12 +70,25 @@ export interface LocalApi {
   readonly sandbox: ParticipantStandIn | undefined;
   /** The simulated agent's script file, when it is not the default agent. */
   readonly agentScriptFile: string | undefined;
+  /** The local development identity provider, when sign-in is on (`--identity`). */
+  readonly identity?: LocalIdentityDescription | undefined;
   /**
    * Closes everything. The API first stops accepting requests and answers those in flight for up to
    * `graceMs` (the stand-in, the chat sandbox and the function stay up meanwhile), then drops the rest.
    * @param graceMs @default 0
    */
   close(graceMs?: number): Promise<void>;
+}
+
+/** Sign-in with the local development identity provider, for the banner and the demo page. */
+export interface LocalIdentityDescription {
+  readonly kind: LocalIdentity;
+  /** The provider's base URL. */
+  readonly url: string;
+  /** Where a page gets a test customer's token: `POST` answers `{access_token, ...}`. */
+  readonly tokenUrl: string;
+  /** Whether the API refuses requests without a token (IDENTITY_REQUIRED). */
+  readonly required: boolean;
 }
 
 export interface LocalApiOptions {
@@ -154,6 +169,21 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
         ? (await checkAwsAccess(settings.region)).region
         : (settings.region ?? STAND_IN_REGION);
 
+    // Sign-in: the local identity provider, and for the shared secret a Secrets Manager stand-in holding its key.
+    let idp: DevIdentityProvider | undefined;
+    const identityEnv: Record<string, string> = {};
+    if (settings.identity !== undefined) {
+      idp = await startDevIdentityProvider({ kind: settings.identity.kind, port: settings.identity.port });
+      opened.push(idp);
+      Object.assign(identityEnv, idp.handlerEnvironment());
+      if (settings.identity.kind === 'shared-secret') {
+        const secrets = await startSecretsManagerStandIn({ secrets: { [DEV_SECRET_NAME]: idp.sharedKey } });
+        opened.push(secrets);
+        identityEnv.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+      }
+    }
+    const { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint, ...identityHandlerEnv } = identityEnv;
+
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).
     let demo: DemoServer | undefined;
@@ -165,6 +195,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
         apiUrl: demoPageApiUrl,
         participantEndpoint: () => sandbox?.url ?? '',
         region,
+        ...(idp && { tokenUrl: idp.tokenUrl }),
       });
       opened.push(demo);
       return demo;
@@ -182,6 +213,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
 
     const handlerEnv = {
       ...settings.handlerEnv,
+      ...identityHandlerEnv,
       [HANDLER_ENV.allowedOrigins]: settings.handlerEnv[HANDLER_ENV.allowedOrigins] ?? demoOrigins.join(','),
     };
     // The handler's own parsing, so a bad setting stops the start with the handler's message.
@@ -203,7 +235,11 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       sandbox!.store.onChatEnded = (contactId) => standIn.endChat(contactId);
     }
 
-    const environment = { ...functionEnvironment(region, handlerEnv, standIn), ...options.functionEnv };
+    const environment = {
+      ...functionEnvironment(region, handlerEnv, standIn),
+      ...(secretsEndpoint !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint }),
+      ...options.functionEnv,
+    };
     const lambda = createLambdaRuntime({
       load: bundledHandlerLoader(environment),
       region,
@@ -243,6 +279,12 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       standIn,
       sandbox,
       agentScriptFile: settings.agentScriptFile,
+      identity: idp && {
+        kind: idp.kind,
+        url: idp.url,
+        tokenUrl: idp.tokenUrl,
+        required: config.identity?.required ?? false,
+      },
       close: closeAll,
     };
   } catch (error) {

@@ -47,7 +47,13 @@ export const LOCAL_ENV = {
   connectTarget: 'CONNECT_TARGET',
   configFile: 'START_CHAT_CONFIG',
   region: 'AWS_REGION',
+  identity: 'LOCAL_IDENTITY',
+  identityPort: 'IDENTITY_PORT',
 } as const;
+
+/** Verified identity with the local development identity provider: its tokens' kind, or off. */
+export type LocalIdentity = 'oidc' | 'shared-secret';
+export const LOCAL_IDENTITIES: readonly LocalIdentity[] = ['oidc', 'shared-secret'];
 
 /** Every name a config file may hold. Credentials are deliberately not among them. */
 export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
@@ -59,6 +65,8 @@ export const CONFIG_FILE_KEYS: ReadonlySet<string> = new Set([
   LOCAL_ENV.agentScript,
   LOCAL_ENV.connectTarget,
   LOCAL_ENV.region,
+  LOCAL_ENV.identity,
+  LOCAL_ENV.identityPort,
 ]);
 
 const CREDENTIAL_KEYS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
@@ -91,6 +99,8 @@ export interface LocalSettings {
   readonly configFile: string | undefined;
   /** Hints worth printing at start, such as an instance id that is set but not used. */
   readonly notices: readonly string[];
+  /** Sign-in with the local development identity provider, and its port (0 picks a free one). */
+  readonly identity: { readonly kind: LocalIdentity; readonly port: number } | undefined;
 }
 
 export interface CommandLine {
@@ -102,6 +112,7 @@ export interface CommandLine {
   readonly port: string | undefined;
   /** `--host`, as HOST. */
   readonly host: string | undefined;
+  readonly identity: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -124,6 +135,7 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
         'agent-script': { type: 'string' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        identity: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -136,6 +148,7 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
       agentScript: values['agent-script'],
       port: values.port,
       host: values.host,
+      identity: values.identity,
     };
   } catch (error) {
     throw new SettingsError(`${(error as Error).message}. Run with --help for the options.`);
@@ -150,7 +163,11 @@ function settingText(file: string, key: string, value: unknown): string | undefi
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
     return value.join(',');
   }
-  if (key === HANDLER_ENV.serverAttributes && typeof value === 'object' && !Array.isArray(value))
+  if (
+    (key === HANDLER_ENV.serverAttributes || key === HANDLER_ENV.identityClaims) &&
+    typeof value === 'object' &&
+    !Array.isArray(value)
+  )
     return JSON.stringify(value);
   throw new SettingsError(`${file}: "${key}" must be a string, number, boolean or list of strings`);
 }
@@ -260,6 +277,28 @@ function connectIdsFromArns(handlerEnv: Record<string, string>): string | undefi
     handlerEnv[name] = arn.contactFlowId ?? arn.instanceId;
   }
   return region;
+}
+
+/** `--identity` / LOCAL_IDENTITY: sign-in with the local development identity provider, or off (the default). */
+function localIdentity(
+  commandLine: CommandLine,
+  merged: Readonly<Record<string, string>>,
+  apiPort: number,
+): LocalSettings['identity'] {
+  const kind = (commandLine.identity ?? merged[LOCAL_ENV.identity] ?? 'off').trim().toLowerCase();
+  if (kind === 'off' || kind === '') return undefined;
+  if (!(LOCAL_IDENTITIES as readonly string[]).includes(kind)) {
+    throw new SettingsError(
+      `${LOCAL_ENV.identity} (or --identity) must be one of ${LOCAL_IDENTITIES.join(', ')} or off (got "${kind}")`,
+    );
+  }
+  if ((merged[HANDLER_ENV.identitySource] ?? '').trim() !== '') {
+    throw new SettingsError(
+      `${LOCAL_ENV.identity} (or --identity) brings its own identity provider, but ${HANDLER_ENV.identitySource} is set too: use one or the other`,
+    );
+  }
+  const fallback = apiPort === 0 ? 0 : Math.min(apiPort + 4, 65_535);
+  return { kind: kind as LocalIdentity, port: port(merged[LOCAL_ENV.identityPort], LOCAL_ENV.identityPort, fallback) };
 }
 
 /**
@@ -390,6 +429,7 @@ export function readSettings(
     handlerEnv,
     configFile,
     notices,
+    identity: localIdentity(commandLine, merged, apiPort),
   };
 }
 

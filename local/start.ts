@@ -29,7 +29,7 @@ import {
   STAND_IN_INSTANCE_ID,
 } from './settings.ts';
 
-const USAGE = `Usage: npm start [-- [--port PORT] [--host HOST] [--connect=stand-in|aws] [--config FILE] [--agent-script FILE]]
+const USAGE = `Usage: npm start [-- [--port PORT] [--host HOST] [--connect=stand-in|aws] [--config FILE] [--agent-script FILE] [--identity=oidc|shared-secret]]
 
 Runs the start-chat API locally: the deployed handler bundle behind an API Gateway emulation,
 with a demo page that calls it from the browser, and a chat sandbox that holds the conversations.
@@ -50,6 +50,10 @@ Options (flag, or environment variable; flags win over variables, variables over
                                        machine only); 0.0.0.0 lets phones and virtual machines on your
                                        network in, and allows the demo page's network origins by default
                                        (the chat sandbox stays on 127.0.0.1)
+  --identity=KIND   ${LOCAL_ENV.identity}     sign-in with a local identity provider: oidc (RS256 tokens, JWKS) or
+                                       shared-secret (the hosted widget's HS256 tokens, key in a local
+                                       Secrets Manager stand-in); the demo page gets a sign-in switch
+                    ${LOCAL_ENV.identityPort}      the local identity provider's port (default PORT + 4)
 
 The handler reads the variables the deployed function reads (see lambda/config.ts and the README),
 such as ALLOWED_ORIGINS (default: the demo page's origins), ALLOWED_ATTRIBUTE_KEYS or
@@ -68,7 +72,9 @@ function portAdvice(error: PortInUseError): string {
       ? LOCAL_ENV.port
       : error.purpose === 'the chat sandbox'
         ? LOCAL_ENV.participantPort
-        : LOCAL_ENV.demoPort;
+        : error.purpose === 'the local identity provider'
+          ? LOCAL_ENV.identityPort
+          : LOCAL_ENV.demoPort;
   const suggestion = error.port === 0 ? 0 : Math.min(error.port + 100, 65_535);
   return `port ${error.port} on ${error.host} (${error.purpose}) is already in use. Is another \`npm start\` still running?\nStop it, or choose another port: ${setting}=${suggestion} npm start`;
 }

@@ -29,6 +29,22 @@ function idempotencyKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// Sign in as a test customer (`npm start -- --identity=...`): the switch shows when the local server filled in
+// the local identity provider's token URL; when it is on, each start fetches a fresh token and sends it as
+// `Authorization: Bearer`. Self-contained: the <meta>, the switch and identityHeaders().
+const tokenUrl = document.querySelector('meta[name="start-chat-token-url"]')?.content ?? '';
+const signIn = document.querySelector('#sign-in');
+if (/^https?:\/\//.test(tokenUrl) && signIn) document.querySelector('#sign-in-option').hidden = false;
+
+/** The headers of a signed-in test customer: `{ Authorization: 'Bearer …' }`, or none when signed out. */
+async function identityHeaders() {
+  if (!signIn?.checked || !/^https?:\/\//.test(tokenUrl)) return {};
+  const response = await fetch(tokenUrl, { method: 'POST' });
+  if (!response.ok) throw new Error(`the local identity provider answered ${response.status}`);
+  const { access_token: token } = await response.json();
+  return { Authorization: `Bearer ${token}` };
+}
+
 function el(tag, text, attributes = {}) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
@@ -130,10 +146,10 @@ function showUnreachable(url, reason) {
  * The start step: asks the API for a chat. Resolves with the answer (`status`, the parsed `json`, the
  * `retryAfter` header), or rejects with a TypeError when the browser got no answer it could read.
  */
-async function requestChat(url, body) {
+async function requestChat(url, body, headers = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey() },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey(), ...headers },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -158,9 +174,16 @@ async function onSubmit(event) {
   button.disabled = true;
   button.textContent = 'Starting…';
   try {
+    let identity;
+    try {
+      identity = await identityHeaders();
+    } catch (error) {
+      showUnreachable(tokenUrl, error instanceof Error ? error.message : String(error));
+      return;
+    }
     let answer;
     try {
-      answer = await requestChat(url, body);
+      answer = await requestChat(url, body, identity);
     } catch (error) {
       showUnreachable(url, error instanceof Error ? error.message : String(error));
       return;
