@@ -1,0 +1,134 @@
+/**
+ * The deployed bundle (assets/start-chat-contact/index.mjs), run in a process of its own as Lambda runs it,
+ * with identity on: the verifier it loads on first use (jose, and for the shared secret Powertools
+ * Parameters with the Secrets Manager client) works inside the one-file bundle, against the stand-ins over
+ * their real wire protocols. The StartChatContact request carries exactly the mapped fields.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handlerAssetDirectory } from '../../lib/handler-asset.ts';
+import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import {
+  DEV_SECRET_NAME,
+  type DevIdentityProvider,
+  startDevIdentityProvider,
+  TEST_CUSTOMER,
+} from '../../local/dev-identity-provider.ts';
+import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
+import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
+import { bearer } from '../support/tokens.ts';
+
+const run = promisify(execFile);
+const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));
+const AUTHENTICATED = { 'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } };
+
+let workDir: string;
+let standIn: ConnectStandIn;
+
+/** Invokes the bundle once per event in one fresh process (one cold container) with this environment. */
+async function invokeBundle(
+  env: Record<string, string>,
+  events: APIGatewayProxyEvent[],
+): Promise<Array<APIGatewayProxyResult & { json: any }>> {
+  const eventsFile = join(workDir, 'events.json');
+  const resultsFile = join(workDir, 'results.json');
+  writeFileSync(eventsFile, JSON.stringify(events));
+  await run(process.execPath, [RUNNER, handlerAssetDirectory(), eventsFile, resultsFile, '29000'], {
+    env: {
+      PATH: process.env.PATH,
+      ...baseEnv(standIn.url),
+      ...env,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
+      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+    timeout: 60_000,
+  });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
+  return results.map((result) => ({ ...result, json: JSON.parse(result.body) }));
+}
+
+const request = (headers: Record<string, string> = {}) =>
+  chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } }, headers });
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'chat-identity-bundle-'));
+  standIn = await startConnectStandIn({ ratePerSecond: false });
+});
+afterAll(async () => {
+  await standIn?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  standIn.reset();
+});
+
+test('OIDC: a verified chat carries exactly the mapped fields; a bad token and no token behave as documented', async () => {
+  // Arrange
+  const idp: DevIdentityProvider = await startDevIdentityProvider({ kind: 'oidc' });
+  try {
+    const token = await idp.issueToken();
+    // Act
+    const [verified, forged, anonymous] = await invokeBundle(idp.handlerEnvironment(), [
+      request(bearer(token)),
+      request(bearer(`${token.slice(0, -6)}AAAAAA`)),
+      request(),
+    ]);
+    // Assert
+    expect(verified!.statusCode).toBe(200);
+    expect(forged!.statusCode).toBe(401);
+    expect(forged!.headers?.['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+    expect(anonymous!.statusCode).toBe(200);
+    const [first, second] = standIn.startChatCalls();
+    expect(first!.body).toEqual({
+      InstanceId: INSTANCE_ID,
+      ContactFlowId: FLOW_ID,
+      ParticipantDetails: { DisplayName: 'Ada' },
+      CustomerId: TEST_CUSTOMER.sub,
+      Attributes: { customerTier: TEST_CUSTOMER.tier },
+      SegmentAttributes: AUTHENTICATED,
+      ClientToken: expect.any(String),
+    });
+    expect(second!.body).toEqual({
+      InstanceId: INSTANCE_ID,
+      ContactFlowId: FLOW_ID,
+      ParticipantDetails: { DisplayName: 'Ada' },
+      ClientToken: expect.any(String),
+    });
+  } finally {
+    await idp.close();
+  }
+});
+
+test('the shared secret: the key read from Secrets Manager once, through the real SDK, for every request', async () => {
+  // Arrange
+  const idp = await startDevIdentityProvider({ kind: 'shared-secret' });
+  let secrets: SecretsManagerStandIn | undefined;
+  try {
+    secrets = await startSecretsManagerStandIn({ secrets: { [DEV_SECRET_NAME]: idp.sharedKey } });
+    const tokens = [await idp.issueToken(), await idp.issueToken({ sub: 'crm-2' })];
+    // Act
+    const answers = await invokeBundle(
+      { ...idp.handlerEnvironment(), AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url },
+      tokens.map((token) => request(bearer(token))),
+    );
+    // Assert
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
+    expect(secrets.calls()).toBe(1);
+    expect(standIn.startChatCalls().map((call) => call.body)).toEqual([
+      expect.objectContaining({ CustomerId: TEST_CUSTOMER.sub, SegmentAttributes: AUTHENTICATED }),
+      expect.objectContaining({ CustomerId: 'crm-2', Attributes: { customerTier: TEST_CUSTOMER.tier } }),
+    ]);
+  } finally {
+    await secrets?.close();
+    await idp.close();
+  }
+});
