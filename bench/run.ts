@@ -3,15 +3,15 @@
  * measured in the same run. Steps: 1 bundle size, 2 cold init, 3 warm overhead (and CPU profiles of init
  * and warm requests: where the time goes), 4 burst goodput under Connect's rate limit (and with the
  * concurrent-chat quota full), 5 `npm start`'s time to ready in a fresh clone (and of `--help` and a port in
- * use), 6 the report: bench/results/latest.md, latest.json and
- * burst-latency-cdf.svg, and a summary on stdout.
+ * use), identity: what verified customer identity costs (bench/identity.ts), 6 the report:
+ * bench/results/latest.md, latest.json and burst-latency-cdf.svg, and a summary on stdout.
  *
  * Options (after `npm run bench --`):
  *   --runs N           cold-init runs per variant (default 40, at least 20 for the report's claims)
  *   --requests N       requests in the burst (default 100)
  *   --warm-samples N   warm requests per side (default 1000)
  *   --start-runs N     runs of each `npm start` variant (default 10)
- *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst,start (partial runs write *.tmp files)
+ *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst,start,identity (partial runs write *.tmp files)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { type BurstRunResult, idealSchedule, runBurst } from './burst.ts';
 import { HANDLER_RETRY_DEFAULTS, type ModelSettings, runBurstModel } from './burst-model.ts';
 import { burstStrategies, CONNECT_RATE_LIMIT, quotaFullStrategies } from './burst-strategies.ts';
 import { type ColdInitResults, type ColdVariant, measureColdInit } from './cold-init.ts';
+import { type IdentityResults, measureIdentity } from './identity.ts';
 import { BENCH_DIR, buildInstanceScript } from './lib/builds.ts';
 import { API_GATEWAY_TIMEOUT_MS } from './lib/lambda-env.ts';
 import type { BenchResults, Environment } from './lib/results.ts';
@@ -35,7 +36,7 @@ import { renderCdfSvg } from './report/svg.ts';
 import { measureStartTime, type StartTimeResults } from './start-time.ts';
 import { measureWarmOverhead, type WarmRun } from './warm-overhead.ts';
 
-const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst', 'start'] as const;
+const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst', 'start', 'identity'] as const;
 type Step = (typeof STEPS)[number];
 
 const { values: args } = parseArgs({
@@ -412,6 +413,19 @@ async function main(): Promise<void> {
       startTime = await timed('start', () => measureStartTime({ workDir, runs: startRuns, log }));
     }
 
+    let identity: IdentityResults | undefined;
+    if (only.has('identity')) {
+      log(`identity: ${coldRuns} rounds of fresh processes, identity off and on (OIDC, shared secret)`);
+      const standIn = await startConnectStandIn({ ratePerSecond: false, maxConcurrentChats: Number.MAX_SAFE_INTEGER });
+      try {
+        identity = await timed('identity', () =>
+          measureIdentity({ workDir, deployed: bundles.deployed, standIn, runs: coldRuns, log }),
+        );
+      } finally {
+        await standIn.close();
+      }
+    }
+
     const partial: Omit<BenchResults, 'targets' | 'wallTimeMs'> = {
       environment: environment(),
       stepTimesMs,
@@ -422,6 +436,7 @@ async function main(): Promise<void> {
       metricsCost,
       burst,
       startTime,
+      identity,
     };
     const results: BenchResults = {
       ...partial,

@@ -19,6 +19,7 @@ export const FIXTURES = {
   empty: join(BENCH_DIR, 'fixtures', 'empty-function.ts'),
   doublingBackoff: join(BENCH_DIR, 'fixtures', 'backoff-doubling.ts'),
   spreadBackoff: join(BENCH_DIR, 'fixtures', 'backoff-spread.ts'),
+  identityOff: join(BENCH_DIR, 'fixtures', 'identity-off.ts'),
 } as const;
 export const INSTANCE_SCRIPT = join(BENCH_DIR, 'instance', 'lambda-instance.ts');
 

@@ -3,6 +3,7 @@ import type { BundleResults } from '../bundle-size.ts';
 import type { BurstRunResult, IdealSchedule } from '../burst.ts';
 import type { ModelResult, ModelSettings } from '../burst-model.ts';
 import type { ColdInitResults } from '../cold-init.ts';
+import type { IdentityResults } from '../identity.ts';
 import type { MetricsCostResults } from '../metrics-cost.ts';
 import type { ProfileResults } from '../profiles.ts';
 import type { StartTimeResults } from '../start-time.ts';
@@ -48,5 +49,7 @@ export interface BenchResults {
     | undefined;
   /** `npm start`'s time to ready (and of `--help` and a port in use), against bare baselines. */
   readonly startTime?: StartTimeResults | undefined;
+  /** What verified customer identity costs (step `identity`). */
+  readonly identity?: IdentityResults | undefined;
   readonly targets: TargetCheck[];
 }

@@ -9,6 +9,7 @@ import type { ColdComparison, ColdVariantResult } from '../cold-init.ts';
 import { fixed, fraction, kB, markdownTable, ms, percent, textTable, times } from '../lib/format.ts';
 import type { BenchResults, TargetCheck } from '../lib/results.ts';
 import type { WarmRun } from '../warm-overhead.ts';
+import { identitySection, identitySummary } from './identity-section.ts';
 import { metricsCostSection, metricsCostSummary } from './metrics-cost.ts';
 import { startTimeSection, startTimeSummary, startTimeTarget } from './start-time.ts';
 
@@ -712,6 +713,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     ...metricsCostSection(results),
     ...burstSection(results, svgName),
     ...startTimeSection(results.startTime),
+    ...identitySection(results.identity),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -831,6 +833,7 @@ export function renderSummary(results: BenchResults): string {
     );
   }
   out.push(...startTimeSummary(results.startTime));
+  out.push(...identitySummary(results.identity));
   out.push(
     '',
     'Targets:',

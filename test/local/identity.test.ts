@@ -140,7 +140,7 @@ describe('the demo page’s “sign in as a test customer” switch', () => {
     await page.locator('#result[data-state="success"]').waitFor({ timeout: 10_000 });
     await page.uncheck('#sign-in');
     await page.click('#start');
-    await page.waitForFunction(() => document.querySelector('#start')?.textContent === 'Start chat');
+    await page.waitForFunction("document.querySelector('#start').textContent === 'Start chat'");
     await page.locator('#result[data-state="success"]').waitFor({ timeout: 10_000 });
     // Assert
     const calls = api.standIn!.startChatCalls();

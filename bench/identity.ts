@@ -1,0 +1,296 @@
+/**
+ * Step `identity`, what verified customer identity costs:
+ *
+ * - Bundle: the deployed bundle against the same handler built without the identity step
+ *   (bench/fixtures/identity-off.ts swapped in for lambda/identity/authenticate.ts), by package.
+ * - Identity off (the default): cold init of the two, round-robin in fresh processes, as the cold-init step.
+ * - Identity on, per source (OIDC with a JWKS on loopback; the shared secret from the Secrets Manager
+ *   stand-in): cold init; the first request of a container with a token (which loads jose and the clients,
+ *   fetches the keys and verifies) against the first request without one; then warm requests with and
+ *   without a token alternating in the same process: the verification's own warm cost.
+ *
+ * Every process is a fresh Node 24 loading the bundle as Lambda does, against the Connect stand-in.
+ */
+import { spawn } from 'node:child_process';
+import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
+import { DEV_SECRET_NAME, type DevIdentityProvider, startDevIdentityProvider } from '../local/dev-identity-provider.ts';
+import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in.ts';
+import type { PackageBytes } from './bundle-size.ts';
+import {
+  type BuiltBundle,
+  buildHandler,
+  bytesByPackage,
+  FIXTURES,
+  measureBundle,
+  replaceLambdaModule,
+} from './lib/builds.ts';
+import { chatRequestEvent, lambdaEnvironment } from './lib/lambda-env.ts';
+import { bootstrapRatioInterval, median, ratio, type Summary, seededRandom, summarize } from './lib/stats.ts';
+
+export interface IdentitySourceResult {
+  readonly source: 'oidc' | 'shared-secret';
+  readonly description: string;
+  readonly init: Summary;
+  /** The first request of a container, carrying a token: loads the verifier, fetches the keys, verifies. */
+  readonly firstVerified: Summary;
+  /** The first request of a container, without a token (identity on, optional). */
+  readonly firstAnonymous: Summary;
+  /** Warm requests with a token and without one, alternating in the same processes. */
+  readonly warmVerified: Summary;
+  readonly warmAnonymous: Summary;
+  readonly firstVerificationMs: number;
+  readonly warmVerificationMs: number;
+}
+
+export interface IdentityResults {
+  readonly runs: number;
+  readonly warmPairs: number;
+  readonly bundle: {
+    readonly withIdentity: { readonly bytes: number; readonly gzipBytes: number };
+    readonly withoutIdentity: { readonly bytes: number; readonly gzipBytes: number };
+    readonly addedBytes: number;
+    readonly addedGzipBytes: number;
+    readonly rawRatio: number;
+    readonly byPackage: PackageBytes[];
+  };
+  /** Identity off: cold init of the deployed bundle and of the one without identity code. */
+  readonly off: {
+    readonly deployed: Summary;
+    readonly withoutIdentity: Summary;
+    readonly deployedCpu: Summary;
+    readonly withoutIdentityCpu: Summary;
+    readonly ratio: number;
+    readonly interval: [number, number];
+    readonly cpuRatio: number;
+  };
+  readonly sources: IdentitySourceResult[];
+}
+
+interface ProbeSample {
+  readonly initMs: number;
+  readonly initCpuMs: number;
+  readonly firstMs: number;
+  readonly warmVerified: number[];
+  readonly warmAnonymous: number[];
+}
+
+/**
+ * Loads the bundle, times the first request (with the token when BENCH_FIRST=verified), then `BENCH_WARM`
+ * pairs of warm requests, anonymous and verified, in alternating order. Inline JS without imports of its own.
+ */
+const PROBE = `
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+const mod = await import('file://' + process.env.BENCH_BUNDLE);
+const t1 = performance.now();
+const c1 = process.cpuUsage(c0);
+const base = JSON.parse(process.env.BENCH_EVENT);
+const token = process.env.BENCH_TOKEN;
+const event = (signedIn) => {
+  const e = structuredClone(base);
+  e.requestContext.requestTimeEpoch = Date.now();
+  if (signedIn) { e.headers.Authorization = 'Bearer ' + token; e.multiValueHeaders.Authorization = ['Bearer ' + token]; }
+  return e;
+};
+const context = () => { const startedAt = Date.now(); return {
+  callbackWaitsForEmptyEventLoop: false, functionName: 'start-chat-contact-bench', functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:start-chat-contact-bench',
+  memoryLimitInMB: '512', awsRequestId: 'identity-' + startedAt + '-' + Math.random(), logGroupName: 'bench', logStreamName: 'bench',
+  getRemainingTimeInMillis: () => Math.max(0, startedAt + 30000 - Date.now()) }; };
+const timed = async (signedIn) => {
+  const s = performance.now();
+  const answer = await mod.handler(event(signedIn), context());
+  const d = performance.now() - s;
+  if (answer.statusCode !== 200) throw new Error('answered ' + answer.statusCode + ' ' + answer.body);
+  return d;
+};
+const firstMs = await timed(process.env.BENCH_FIRST === 'verified');
+const warmVerified = [], warmAnonymous = [];
+for (let i = 0; i < Number(process.env.BENCH_WARM); i++) {
+  if (i % 2 === 0) { warmAnonymous.push(await timed(false)); warmVerified.push(await timed(true)); }
+  else { warmVerified.push(await timed(true)); warmAnonymous.push(await timed(false)); }
+}
+process.stderr.write('\\nBENCH_RESULT ' + JSON.stringify({ initMs: t1 - t0, initCpuMs: (c1.user + c1.system) / 1000, firstMs, warmVerified, warmAnonymous }) + '\\n');
+process.exit(0);
+`;
+
+function probe(
+  bundle: string,
+  standIn: ConnectStandIn,
+  options: { env: Record<string, string>; token: string; first: 'verified' | 'anonymous'; warmPairs: number },
+): Promise<ProbeSample> {
+  const env = {
+    ...lambdaEnvironment({ endpoint: standIn.url, extra: options.env }),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    BENCH_BUNDLE: bundle,
+    BENCH_EVENT: JSON.stringify(chatRequestEvent(Date.now())),
+    BENCH_TOKEN: options.token,
+    BENCH_FIRST: options.first,
+    BENCH_WARM: String(options.warmPairs),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', PROBE], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stderr.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
+      if (code !== 0 || line === undefined)
+        reject(new Error(`identity probe failed (exit ${code}): ${stderr.slice(-1_500)}`));
+      else resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as ProbeSample);
+    });
+  });
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+function packageDifference(a: BuiltBundle, b: BuiltBundle): PackageBytes[] {
+  const x = bytesByPackage(a.metafile);
+  const y = bytesByPackage(b.metafile);
+  return [...new Set([...x.keys(), ...y.keys()])]
+    .map((group) => ({
+      group,
+      deployed: x.get(group) ?? 0,
+      sdkOnly: y.get(group) ?? 0,
+      difference: (x.get(group) ?? 0) - (y.get(group) ?? 0),
+    }))
+    .filter((row) => row.difference !== 0)
+    .sort((p, q) => Math.abs(q.difference) - Math.abs(p.difference));
+}
+
+export async function measureIdentity(options: {
+  readonly workDir: string;
+  readonly deployed: string;
+  readonly standIn: ConnectStandIn;
+  readonly runs: number;
+  readonly warmPairs?: number;
+  readonly log: (line: string) => void;
+}): Promise<IdentityResults> {
+  const warmPairs = options.warmPairs ?? 50;
+  const withIdentity = await buildHandler(`${options.workDir}/identity/with/index.mjs`);
+  const withoutIdentity = await buildHandler(`${options.workDir}/identity/without/index.mjs`, {
+    plugins: [replaceLambdaModule('authenticate.ts', FIXTURES.identityOff)],
+  });
+  const deployedSize = measureBundle(options.deployed);
+  if (deployedSize.bytes !== withIdentity.bytes) {
+    options.log(
+      `  note: the rebuilt handler (${withIdentity.bytes} B) differs from the deployed asset; was \`npm run build\` run?`,
+    );
+  }
+
+  const oidc: DevIdentityProvider = await startDevIdentityProvider({ kind: 'oidc', tokenLifetimeSeconds: 3_600 });
+  const shared: DevIdentityProvider = await startDevIdentityProvider({ kind: 'shared-secret' });
+  const secrets = await startSecretsManagerStandIn({ secrets: { [DEV_SECRET_NAME]: shared.sharedKey } });
+  try {
+    const oidcToken = await oidc.issueToken();
+    const sources = {
+      oidc: {
+        description: 'OIDC, RS256, JWKS fetched over loopback HTTP from the local identity provider',
+        env: oidc.handlerEnvironment(),
+        token: async () => oidcToken,
+      },
+      'shared-secret': {
+        description:
+          "the hosted widget's HS256 tokens, key read through Powertools Parameters from the Secrets Manager stand-in",
+        env: { ...shared.handlerEnvironment(), AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url },
+        // Tokens of this kind live at most 10 minutes: a fresh one per process.
+        token: () => shared.issueToken(),
+      },
+    } as const;
+
+    type Kind = { name: string; run: () => Promise<ProbeSample> };
+    const kinds: Kind[] = [
+      {
+        name: 'off:deployed',
+        run: () => probe(options.deployed, options.standIn, { env: {}, token: '', first: 'anonymous', warmPairs: 0 }),
+      },
+      {
+        name: 'off:without',
+        run: () =>
+          probe(withoutIdentity.file, options.standIn, { env: {}, token: '', first: 'anonymous', warmPairs: 0 }),
+      },
+      ...(['oidc', 'shared-secret'] as const).flatMap((source) =>
+        (['verified', 'anonymous'] as const).map((first) => ({
+          name: `${source}:${first}`,
+          run: async () =>
+            probe(options.deployed, options.standIn, {
+              env: sources[source].env,
+              token: await sources[source].token(),
+              first,
+              warmPairs: first === 'verified' ? warmPairs : 0,
+            }),
+        })),
+      ),
+    ];
+    const samples = new Map<string, ProbeSample[]>(kinds.map((kind) => [kind.name, []]));
+    const random = seededRandom(20_261_130);
+    const warmupRounds = 1;
+    for (let round = 0; round < warmupRounds + options.runs; round++) {
+      for (const kind of shuffled(kinds, random)) {
+        const sample = await kind.run();
+        if (round >= warmupRounds) samples.get(kind.name)!.push(sample);
+      }
+      if ((round + 1) % 5 === 0) options.log(`  identity: round ${round + 1}/${warmupRounds + options.runs}`);
+    }
+
+    const get = (name: string) => samples.get(name)!;
+    const offDeployed = get('off:deployed').map((s) => s.initMs);
+    const offWithout = get('off:without').map((s) => s.initMs);
+    const offDeployedCpu = get('off:deployed').map((s) => s.initCpuMs);
+    const offWithoutCpu = get('off:without').map((s) => s.initCpuMs);
+    return {
+      runs: options.runs,
+      warmPairs,
+      bundle: {
+        withIdentity: { bytes: withIdentity.bytes, gzipBytes: withIdentity.gzipBytes },
+        withoutIdentity: { bytes: withoutIdentity.bytes, gzipBytes: withoutIdentity.gzipBytes },
+        addedBytes: withIdentity.bytes - withoutIdentity.bytes,
+        addedGzipBytes: withIdentity.gzipBytes - withoutIdentity.gzipBytes,
+        rawRatio: ratio(withIdentity.bytes, withoutIdentity.bytes),
+        byPackage: packageDifference(withIdentity, withoutIdentity),
+      },
+      off: {
+        deployed: summarize(offDeployed),
+        withoutIdentity: summarize(offWithout),
+        deployedCpu: summarize(offDeployedCpu),
+        withoutIdentityCpu: summarize(offWithoutCpu),
+        ratio: ratio(median(offDeployed), median(offWithout)),
+        interval: bootstrapRatioInterval(offDeployed, offWithout),
+        cpuRatio: ratio(median(offDeployedCpu), median(offWithoutCpu)),
+      },
+      sources: (['oidc', 'shared-secret'] as const).map((source): IdentitySourceResult => {
+        const verified = get(`${source}:verified`);
+        const anonymous = get(`${source}:anonymous`);
+        const warmVerified = verified.flatMap((s) => s.warmVerified);
+        const warmAnonymous = verified.flatMap((s) => s.warmAnonymous);
+        const firstVerified = verified.map((s) => s.firstMs);
+        const firstAnonymous = anonymous.map((s) => s.firstMs);
+        return {
+          source,
+          description: sources[source].description,
+          init: summarize([...verified, ...anonymous].map((s) => s.initMs)),
+          firstVerified: summarize(firstVerified),
+          firstAnonymous: summarize(firstAnonymous),
+          warmVerified: summarize(warmVerified),
+          warmAnonymous: summarize(warmAnonymous),
+          firstVerificationMs: median(firstVerified) - median(firstAnonymous),
+          warmVerificationMs: median(warmVerified) - median(warmAnonymous),
+        };
+      }),
+    };
+  } finally {
+    await secrets.close();
+    await shared.close();
+    await oidc.close();
+  }
+}
