@@ -96,7 +96,8 @@ function runSynth(outDir: string): Promise<{ cdkVersion: string; bundles: Synthe
   });
 }
 
-function packageTable(deployed: Metafile, sdkOnly: Metafile): PackageBytes[] {
+/** Bytes by package where two bundles differ, largest difference first. */
+export function packageTable(deployed: Metafile, sdkOnly: Metafile): PackageBytes[] {
   const a = bytesByPackage(deployed);
   const b = bytesByPackage(sdkOnly);
   return [...new Set([...a.keys(), ...b.keys()])]

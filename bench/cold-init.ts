@@ -139,7 +139,8 @@ export function probeOnce(
   });
 }
 
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
+/** A copy in random order (Fisher-Yates), from a seeded generator. */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

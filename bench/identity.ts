@@ -15,15 +15,9 @@ import { spawn } from 'node:child_process';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { DEV_SECRET_NAME, type DevIdentityProvider, startDevIdentityProvider } from '../local/dev-identity-provider.ts';
 import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in.ts';
-import type { PackageBytes } from './bundle-size.ts';
-import {
-  type BuiltBundle,
-  buildHandler,
-  bytesByPackage,
-  FIXTURES,
-  measureBundle,
-  replaceLambdaModule,
-} from './lib/builds.ts';
+import { type PackageBytes, packageTable } from './bundle-size.ts';
+import { shuffled } from './cold-init.ts';
+import { buildHandler, FIXTURES, measureBundle, replaceLambdaModule } from './lib/builds.ts';
 import { chatRequestEvent, lambdaEnvironment } from './lib/lambda-env.ts';
 import { bootstrapRatioInterval, median, ratio, type Summary, seededRandom, summarize } from './lib/stats.ts';
 
@@ -145,29 +139,6 @@ function probe(
   });
 }
 
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
-
-function packageDifference(a: BuiltBundle, b: BuiltBundle): PackageBytes[] {
-  const x = bytesByPackage(a.metafile);
-  const y = bytesByPackage(b.metafile);
-  return [...new Set([...x.keys(), ...y.keys()])]
-    .map((group) => ({
-      group,
-      deployed: x.get(group) ?? 0,
-      sdkOnly: y.get(group) ?? 0,
-      difference: (x.get(group) ?? 0) - (y.get(group) ?? 0),
-    }))
-    .filter((row) => row.difference !== 0)
-    .sort((p, q) => Math.abs(q.difference) - Math.abs(p.difference));
-}
-
 export async function measureIdentity(options: {
   readonly workDir: string;
   readonly deployed: string;
@@ -257,7 +228,7 @@ export async function measureIdentity(options: {
         addedBytes: withIdentity.bytes - withoutIdentity.bytes,
         addedGzipBytes: withIdentity.gzipBytes - withoutIdentity.gzipBytes,
         rawRatio: ratio(withIdentity.bytes, withoutIdentity.bytes),
-        byPackage: packageDifference(withIdentity, withoutIdentity),
+        byPackage: packageTable(withIdentity.metafile, withoutIdentity.metafile),
       },
       off: {
         deployed: summarize(offDeployed),

@@ -4,23 +4,18 @@
  * stand-in. What it forwards to Connect comes from the props; what the props do not allow never reaches
  * Connect.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
 import type { StartChatContactApiProps } from '../../lib/index.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { type BundledAnswer, type BundledRun, runBundledHandler } from '../support/bundled-handler.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
 import { emfDocuments } from '../support/emf.ts';
-
-const run = promisify(execFile);
-const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));
 
 interface SynthesizedFunction {
   readonly assetDirectory: string;
@@ -93,35 +88,27 @@ function chatRequest(body: unknown, options: { origin?: string; url?: string } =
 }
 
 /** Invokes the synthesized function once per event, in one fresh process (one cold container). */
-async function invokeFunction(events: APIGatewayProxyEvent[]): Promise<Array<APIGatewayProxyResult & { json: any }>> {
+async function invokeFunction(events: APIGatewayProxyEvent[]): Promise<BundledAnswer[]> {
   return (await invokeFunctionWithOutput(events)).answers;
 }
 
 /** The same, with what the function wrote to stdout. */
-async function invokeFunctionWithOutput(
-  events: APIGatewayProxyEvent[],
-): Promise<{ answers: Array<APIGatewayProxyResult & { json: any }>; stdout: string }> {
-  const eventsFile = join(workDir, 'events.json');
-  const resultsFile = join(workDir, 'results.json');
-  writeFileSync(eventsFile, JSON.stringify(events));
-  const { stdout } = await run(
-    process.execPath,
-    [RUNNER, fn.assetDirectory, eventsFile, resultsFile, String(fn.timeoutMs)],
-    {
-      env: {
-        ...fn.environment,
-        AWS_ENDPOINT_URL_CONNECT: standIn.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
-        AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
-      timeout: 60_000,
+function invokeFunctionWithOutput(events: APIGatewayProxyEvent[]): Promise<BundledRun> {
+  return runBundledHandler({
+    assetDirectory: fn.assetDirectory,
+    env: {
+      ...fn.environment,
+      AWS_ENDPOINT_URL_CONNECT: standIn.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
+      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
     },
-  );
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
-  return { answers: results.map((result) => ({ ...result, json: JSON.parse(result.body) })), stdout };
+    events,
+    workDir,
+    timeoutMs: fn.timeoutMs,
+  });
 }
 
 beforeAll(async () => {

@@ -36,7 +36,6 @@ function identityEnv(extra: Record<string, string> = {}): Record<string, string>
     IDENTITY_CLAIMS: JSON.stringify(MAPPING),
     IDENTITY_ALGORITHMS: 'RS256',
     ALLOWED_ATTRIBUTE_KEYS: 'topic',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
     ...extra,
   };
 }

@@ -4,14 +4,11 @@
  * Parameters with the Secrets Manager client) works inside the one-file bundle, against the stand-ins over
  * their real wire protocols. The StartChatContact request carries exactly the mapped fields.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handlerAssetDirectory } from '../../lib/handler-asset.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import {
@@ -21,25 +18,19 @@ import {
   TEST_CUSTOMER,
 } from '../../local/dev-identity-provider.ts';
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
+import { type BundledAnswer, invokeBundledHandler } from '../support/bundled-handler.ts';
 import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
 import { bearer } from '../support/tokens.ts';
 
-const run = promisify(execFile);
-const RUNNER = fileURLToPath(new URL('../support/run-bundled-handler.ts', import.meta.url));
 const AUTHENTICATED = { 'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } };
 
 let workDir: string;
 let standIn: ConnectStandIn;
 
 /** Invokes the bundle once per event in one fresh process (one cold container) with this environment. */
-async function invokeBundle(
-  env: Record<string, string>,
-  events: APIGatewayProxyEvent[],
-): Promise<Array<APIGatewayProxyResult & { json: any }>> {
-  const eventsFile = join(workDir, 'events.json');
-  const resultsFile = join(workDir, 'results.json');
-  writeFileSync(eventsFile, JSON.stringify(events));
-  await run(process.execPath, [RUNNER, handlerAssetDirectory(), eventsFile, resultsFile, '29000'], {
+function invokeBundle(env: Record<string, string>, events: APIGatewayProxyEvent[]): Promise<BundledAnswer[]> {
+  return invokeBundledHandler({
+    assetDirectory: handlerAssetDirectory(),
     env: {
       PATH: process.env.PATH,
       ...baseEnv(standIn.url),
@@ -50,10 +41,10 @@ async function invokeBundle(
       AWS_EC2_METADATA_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
-    timeout: 60_000,
+    events,
+    workDir,
+    timeoutMs: 29_000,
   });
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
-  return results.map((result) => ({ ...result, json: JSON.parse(result.body) }));
 }
 
 const request = (headers: Record<string, string> = {}) =>
