@@ -9,6 +9,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../lambda/config.ts';
 import { ChatIdentity, CognitoTokenUse, StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
 import { NAG_REASONS } from '../../lib/nag-acknowledgements.ts';
@@ -16,6 +17,7 @@ import {
   acknowledgements,
   buildChat,
   nagFindings,
+  nagV2Findings,
   onlyResource,
   REQUIRED_PROPS,
   templateOf,
@@ -31,11 +33,17 @@ const OIDC = {
 
 type IdentityFor = (stack: Stack) => ChatIdentity;
 
-function synth(identity: IdentityFor, props: Partial<StartChatContactApiProps> = {}) {
+/** A stack with the construct and this identity, not yet synthesized. */
+function build(identity: IdentityFor, props: Partial<StartChatContactApiProps> = {}) {
   const app = new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } });
   const stack = new Stack(app, 'ChatStack');
   const chat = new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props, identity: identity(stack) });
-  return { app, stack, chat, template: templateOf(stack) };
+  return { app, stack, chat };
+}
+
+function synth(identity: IdentityFor, props: Partial<StartChatContactApiProps> = {}) {
+  const built = build(identity, props);
+  return { ...built, template: templateOf(built.stack) };
 }
 
 /** The environment and inline policies of the construct's function with this identity. */
@@ -108,14 +116,13 @@ describe('ChatIdentity.sharedSecret', () => {
   });
 
   test('a secret imported by name: the ARN suffix wildcard, acknowledged with its reason', () => {
-    const { template, app, chat } = synth((stack) =>
+    const { template, chat } = synth((stack) =>
       ChatIdentity.sharedSecret({ secret: Secret.fromSecretNameV2(stack, 'Key', 'chat/widget-key'), widgetId: 'w' }),
     );
     const { environment, policies } = functionOf(template);
     expect(environment.IDENTITY_SECRET_ID).toBe('chat/widget-key');
     const [statement] = policies.ReadIdentitySecret as Array<{ Resource: unknown }>;
     expect(JSON.stringify(statement!.Resource)).toMatch(/:secret:chat\/widget-key-\?\?\?\?\?\?"/);
-    expect(nagFindings(app)).toEqual([]);
     expect(acknowledgements(chat).map((ack) => ack.reason)).toContain(NAG_REASONS.secretArnSuffix);
   });
 
@@ -217,11 +224,15 @@ describe('ChatIdentity.oidc', () => {
   });
 });
 
-describe('cdk-nag: zero unacknowledged findings', () => {
-  test.each<[string, IdentityFor]>([
+describe('cdk-nag 2 and 3: zero unacknowledged findings', () => {
+  const identities: Array<[string, IdentityFor]> = [
     [
       'the shared secret by complete ARN',
       (s) => ChatIdentity.sharedSecret({ secret: Secret.fromSecretCompleteArn(s, 'K', SECRET_ARN), widgetId: 'w' }),
+    ],
+    [
+      'the shared secret imported by name (the ARN suffix wildcard)',
+      (s) => ChatIdentity.sharedSecret({ secret: Secret.fromSecretNameV2(s, 'K', 'chat/widget-key'), widgetId: 'w' }),
     ],
     [
       'Cognito',
@@ -233,9 +244,19 @@ describe('cdk-nag: zero unacknowledged findings', () => {
         }),
     ],
     ['OIDC', () => ChatIdentity.oidc(OIDC)],
-  ])('%s', (_name, identity) => {
-    const { app } = synth(identity);
-    expect(nagFindings(app)).toEqual([]);
+  ];
+  const majors: Array<[string, (scope: IConstruct) => string[]]> = [
+    ['3', nagFindings],
+    ['2', nagV2Findings],
+  ];
+
+  test.each(
+    majors.flatMap(([major, findings]) =>
+      identities.map(([name, identity]) => [major, name, identity, findings] as const),
+    ),
+  )('cdk-nag %s, with %s', (_major, _name, identity, findings) => {
+    const { app } = build(identity);
+    expect(findings(app)).toEqual([]);
   });
 });
 
