@@ -99,23 +99,18 @@ export interface ProbeResult {
 }
 
 /**
- * One fresh process loading `variant`'s bundle. `execArgv` adds Node flags (e.g. --cpu-prof); `initOnly`
- * stops after init.
+ * Runs an inline probe script in a fresh Node process with exactly `env` and resolves with the JSON it
+ * writes after `BENCH_RESULT ` on stderr, and the process's wall time as the parent saw it.
  */
-export function probeOnce(
-  variant: ColdVariant,
-  standIn: ConnectStandIn,
-  options: { readonly execArgv?: readonly string[]; readonly initOnly?: boolean } = {},
-): Promise<ProbeResult> {
-  const env = {
-    ...lambdaEnvironment({ endpoint: standIn.url, nodeOptions: variant.nodeOptions }),
-    BENCH_BUNDLE: variant.bundle,
-    BENCH_EVENT: JSON.stringify(chatRequestEvent(Date.now())),
-    ...(options.initOnly && { BENCH_INIT_ONLY: '1' }),
-  };
+export function runProbeScript<T>(
+  script: string,
+  env: Record<string, string>,
+  label: string,
+  execArgv: readonly string[] = [],
+): Promise<{ readonly result: T; readonly processMs: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--input-type=module', '--eval', PROBE], {
+    const child = spawn(process.execPath, [...execArgv, '--input-type=module', '--eval', script], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -126,17 +121,39 @@ export function probeOnce(
       const processMs = performance.now() - started;
       const line = stderr.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
       if (code !== 0 || line === undefined) {
-        reject(new Error(`cold-init probe of ${variant.name} failed (exit ${code}): ${stderr.slice(-1_500)}`));
+        reject(new Error(`${label} failed (exit ${code}): ${stderr.slice(-1_500)}`));
         return;
       }
-      const result = JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<ProbeResult, 'processMs'>;
-      if (result.status !== 200) {
-        reject(new Error(`cold-init probe of ${variant.name}: the first request answered ${result.status}`));
-        return;
-      }
-      resolve({ ...result, processMs });
+      resolve({ result: JSON.parse(line.slice('BENCH_RESULT '.length)) as T, processMs });
     });
   });
+}
+
+/**
+ * One fresh process loading `variant`'s bundle. `execArgv` adds Node flags (e.g. --cpu-prof); `initOnly`
+ * stops after init.
+ */
+export async function probeOnce(
+  variant: ColdVariant,
+  standIn: ConnectStandIn,
+  options: { readonly execArgv?: readonly string[]; readonly initOnly?: boolean } = {},
+): Promise<ProbeResult> {
+  const env = {
+    ...lambdaEnvironment({ endpoint: standIn.url, nodeOptions: variant.nodeOptions }),
+    BENCH_BUNDLE: variant.bundle,
+    BENCH_EVENT: JSON.stringify(chatRequestEvent(Date.now())),
+    ...(options.initOnly && { BENCH_INIT_ONLY: '1' }),
+  };
+  const { result, processMs } = await runProbeScript<Omit<ProbeResult, 'processMs'>>(
+    PROBE,
+    env,
+    `cold-init probe of ${variant.name}`,
+    options.execArgv,
+  );
+  if (result.status !== 200) {
+    throw new Error(`cold-init probe of ${variant.name}: the first request answered ${result.status}`);
+  }
+  return { ...result, processMs };
 }
 
 /** A copy in random order (Fisher-Yates), from a seeded generator. */

@@ -11,12 +11,11 @@
  *
  * Every process is a fresh Node 24 loading the bundle as Lambda does, against the Connect stand-in.
  */
-import { spawn } from 'node:child_process';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { DEV_SECRET_NAME, type DevIdentityProvider, startDevIdentityProvider } from '../local/dev-identity-provider.ts';
 import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in.ts';
 import { type PackageBytes, packageTable } from './bundle-size.ts';
-import { shuffled } from './cold-init.ts';
+import { runProbeScript, shuffled } from './cold-init.ts';
 import { buildHandler, FIXTURES, measureBundle, replaceLambdaModule } from './lib/builds.ts';
 import { chatRequestEvent, lambdaEnvironment } from './lib/lambda-env.ts';
 import { bootstrapRatioInterval, median, ratio, type Summary, seededRandom, summarize } from './lib/stats.ts';
@@ -122,21 +121,7 @@ function probe(
     BENCH_FIRST: options.first,
     BENCH_WARM: String(options.warmPairs),
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '--eval', PROBE], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stderr.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
-      if (code !== 0 || line === undefined)
-        reject(new Error(`identity probe failed (exit ${code}): ${stderr.slice(-1_500)}`));
-      else resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as ProbeSample);
-    });
-  });
+  return runProbeScript<ProbeSample>(PROBE, env, 'identity probe').then(({ result }) => result);
 }
 
 export async function measureIdentity(options: {
