@@ -9,6 +9,7 @@ import { TEST_CUSTOMER } from '../../local/dev-identity-provider.ts';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
 import { readSettings, SettingsError } from '../../local/settings.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { QUIET_FUNCTION } from '../support/sandbox-api.ts';
 
 const AUTHENTICATED = { 'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } };
 
@@ -31,7 +32,7 @@ describe.each(['oidc', 'shared-secret'] as const)('with --identity=%s', (kind) =
   let api: LocalApi;
   beforeAll(async () => {
     api = await startLocalApi(readSettings([`--identity=${kind}`], { PORT: '0' }), {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      functionEnv: QUIET_FUNCTION,
     });
   }, 30_000);
   afterAll(async () => {
@@ -77,7 +78,7 @@ describe.each(['oidc', 'shared-secret'] as const)('with --identity=%s', (kind) =
 
 test('IDENTITY_REQUIRED=true makes a token necessary', async () => {
   const api = await startLocalApi(readSettings(['--identity=oidc'], { PORT: '0', IDENTITY_REQUIRED: 'true' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    functionEnv: QUIET_FUNCTION,
   });
   try {
     const answer = await startChat(api);
@@ -119,7 +120,7 @@ describe('the demo page’s “sign in as a test customer” switch', () => {
   let browser: Chromium;
   beforeAll(async () => {
     api = await startLocalApi(readSettings(['--identity=oidc'], { PORT: '0' }), {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      functionEnv: QUIET_FUNCTION,
     });
     browser = await launchChromium();
   }, 30_000);
@@ -153,7 +154,7 @@ describe('the demo page’s “sign in as a test customer” switch', () => {
 
   test('without --identity the switch is not shown', async () => {
     const plain = await startLocalApi(readSettings([], { PORT: '0' }), {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      functionEnv: QUIET_FUNCTION,
     });
     try {
       const page = await browser.context.newPage();
