@@ -36,9 +36,14 @@ export interface ClassifiedConnectError {
   readonly requestId: string | undefined;
 }
 
-/** Retry-After ranges in seconds: short for rate throttling, long for a full concurrent-chat quota. */
+/**
+ * Retry-After in seconds. Rate throttling: 2 s, fixed: the caller has just waited out the function's retry
+ * budget, and these answers reach callers at their own times already, each when its request's budget ran
+ * out (the browser client adds its own jitter; client/retry-policy.ts). A full concurrent-chat quota: drawn
+ * from 30-60 s, so that callers turned away together do not return together.
+ */
 export const RETRY_AFTER_SECONDS = {
-  throttled: { min: 2, max: 10 },
+  throttled: 2,
   capacity: { min: 30, max: 60 },
 } as const;
 
@@ -130,10 +135,8 @@ export function toConnectCallError(
     connectErrorName: failure.errorName,
   };
   switch (failure.kind) {
-    case 'throttled': {
-      const { min, max } = RETRY_AFTER_SECONDS.throttled;
-      return new ConnectThrottledError(summary, jitteredRetryAfterSeconds(min, max, random), cause);
-    }
+    case 'throttled':
+      return new ConnectThrottledError(summary, RETRY_AFTER_SECONDS.throttled, cause);
     case 'capacity': {
       const { min, max } = RETRY_AFTER_SECONDS.capacity;
       return new ConnectCapacityError(summary, jitteredRetryAfterSeconds(min, max, random), cause);

@@ -4,11 +4,9 @@
  * own error text. The underlying error, when there is one, is kept as `cause` for diagnosis.
  */
 
-/** One problem with the request: the field's path and what is allowed there. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
+import type { FieldIssue } from '../client/http-contract.ts';
+
+export type { FieldIssue };
 
 export interface HttpErrorOptions {
   readonly cause?: unknown;

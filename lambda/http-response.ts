@@ -4,20 +4,9 @@
  */
 import type { StartChatContactCommandOutput } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { FieldIssue } from './errors.ts';
+import type { ErrorBody, FeaturePermissions, StartChatResponse } from '../client/http-contract.ts';
 
-/** Feature flags the hosted communications widget reads from `data.featurePermissions`. */
-export interface FeaturePermissions {
-  readonly MESSAGING_MARKDOWN: boolean;
-  readonly ATTACHMENTS: boolean;
-}
-
-export interface ErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly details?: readonly FieldIssue[];
-  readonly requestId: string | undefined;
-}
+export type { ErrorBody, FeaturePermissions };
 
 const BASE_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
@@ -38,13 +27,15 @@ export function successResponse(
   output: StartChatContactCommandOutput,
   featurePermissions: FeaturePermissions,
 ): APIGatewayProxyResult {
+  // StartChatContact always returns the three ids; its SDK types mark every output field optional.
   const startChatResult = {
-    ContactId: output.ContactId,
-    ParticipantId: output.ParticipantId,
-    ParticipantToken: output.ParticipantToken,
+    ContactId: output.ContactId!,
+    ParticipantId: output.ParticipantId!,
+    ParticipantToken: output.ParticipantToken!,
     ...(output.ContinuedFromContactId !== undefined && { ContinuedFromContactId: output.ContinuedFromContactId }),
   };
-  return jsonResponse(200, { success: true, data: { startChatResult, featurePermissions } });
+  const body: StartChatResponse = { success: true, data: { startChatResult, featurePermissions } };
+  return jsonResponse(200, body);
 }
 
 export function errorResponse(
@@ -53,15 +44,17 @@ export function errorResponse(
   retryAfterSeconds?: number,
   headers: Readonly<Record<string, string>> = {},
 ): APIGatewayProxyResult {
-  const body = {
-    code: error.code,
-    message: error.message,
-    ...(error.details !== undefined && error.details.length > 0 && { details: error.details }),
-    requestId: error.requestId,
+  const body: StartChatResponse = {
+    success: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details !== undefined && error.details.length > 0 && { details: error.details }),
+      requestId: error.requestId,
+    },
   };
-  return jsonResponse(
-    statusCode,
-    { success: false, error: body },
-    { ...headers, ...(retryAfterSeconds !== undefined && { 'Retry-After': String(retryAfterSeconds) }) },
-  );
+  return jsonResponse(statusCode, body, {
+    ...headers,
+    ...(retryAfterSeconds !== undefined && { 'Retry-After': String(retryAfterSeconds) }),
+  });
 }

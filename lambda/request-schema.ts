@@ -4,6 +4,11 @@
  * valid body and every check, each problem reported with its field path and what is allowed there.
  */
 import * as v from 'valibot';
+import type {
+  InitialMessageContentType,
+  MessagingContentType,
+  SegmentAttributeValue,
+} from '../client/http-contract.ts';
 import {
   ATTRIBUTE_KEY_PATTERN,
   CHAT_DURATION_MINUTES,
@@ -37,7 +42,7 @@ export const LIMITS = {
 } as const;
 
 /** Per-type limits of InitialMessage.Content, in characters. */
-export const INITIAL_MESSAGE_LIMITS: Readonly<Record<string, number>> = {
+export const INITIAL_MESSAGE_LIMITS: Readonly<Record<InitialMessageContentType, number>> = {
   'text/plain': 1_024,
   'text/markdown': 1_024,
   'application/json': 12_000,
@@ -52,7 +57,7 @@ export const MESSAGING_CONTENT_TYPES = [
   'application/json',
   INTERACTIVE,
   INTERACTIVE_RESPONSE,
-] as const;
+] as const satisfies readonly MessagingContentType[];
 
 export const GUIDE_SUBTYPE = { key: 'connect:Subtype', value: 'connect:Guide' } as const;
 
@@ -204,7 +209,7 @@ export function attributesBytes(record: Readonly<Record<string, string>>): numbe
 }
 
 function initialMessage() {
-  const types = Object.keys(INITIAL_MESSAGE_LIMITS);
+  const types = Object.keys(INITIAL_MESSAGE_LIMITS) as InitialMessageContentType[];
   return v.optional(
     v.pipe(
       exactObject({
@@ -218,7 +223,7 @@ function initialMessage() {
       v.forward(
         v.check(
           (message) => {
-            const limit = INITIAL_MESSAGE_LIMITS[message.ContentType] ?? 0;
+            const limit = INITIAL_MESSAGE_LIMITS[message.ContentType];
             return codePointLength(message.Content) <= limit;
           },
           'is too long for its ContentType; limits: ' +
@@ -277,6 +282,8 @@ function segmentAttributes(policy: RequestPolicy) {
       (entry) => (entry.ValueString === undefined) !== (entry.ValueInteger === undefined),
       'must hold exactly one of ValueString or ValueInteger',
     ),
+    // The check above leaves exactly one of the two: the contract's type says so.
+    v.transform((entry) => entry as SegmentAttributeValue),
   );
   return v.optional(
     v.pipe(
@@ -353,7 +360,11 @@ export function createRequestSchema(policy: RequestPolicy, options: { readonly d
       }),
     ),
     DisconnectOnCustomerExit: v.optional(
-      v.pipe(v.array(v.literal('AGENT', 'must be AGENT'), 'must be ["AGENT"]'), v.length(1, 'must be ["AGENT"]')),
+      v.pipe(
+        v.array(v.literal('AGENT', 'must be AGENT'), 'must be ["AGENT"]'),
+        v.length(1, 'must be ["AGENT"]'),
+        v.transform((list) => list as ['AGENT']),
+      ),
     ),
     ClientToken: v.optional(text(1, LIMITS.clientTokenChars)),
   };
@@ -374,7 +385,8 @@ export function createRequestSchema(policy: RequestPolicy, options: { readonly d
         [['SegmentAttributes'], ['SupportedMessagingContentTypes']],
         (body) => {
           const subtype = body.SegmentAttributes?.[GUIDE_SUBTYPE.key];
-          if (subtype?.ValueString !== GUIDE_SUBTYPE.value) return true;
+          if (subtype === undefined || !('ValueString' in subtype) || subtype.ValueString !== GUIDE_SUBTYPE.value)
+            return true;
           const types = body.SupportedMessagingContentTypes ?? [];
           return types.includes(INTERACTIVE) && types.includes(INTERACTIVE_RESPONSE);
         },

@@ -70,10 +70,13 @@ export function relativeTsToJs(context: ts.TransformationContext): (node: ts.Sou
   };
 }
 
-/** Writes the declarations of lib/ (tsconfig.build.json) into `outDir`; throws with tsc's diagnostics. */
-export function emitDeclarations(outDir: string = LIBRARY_DIR): void {
+/**
+ * Writes the declarations of lib/ (tsconfig.build.json; or another project's, such as the browser client's)
+ * into `outDir`; throws with tsc's diagnostics.
+ */
+export function emitDeclarations(outDir: string = LIBRARY_DIR, tsconfig: string = TSCONFIG): void {
   const parsed = ts.getParsedCommandLineOfConfigFile(
-    TSCONFIG,
+    tsconfig,
     { outDir },
     {
       ...ts.sys,
@@ -82,7 +85,7 @@ export function emitDeclarations(outDir: string = LIBRARY_DIR): void {
       },
     },
   );
-  if (!parsed) throw new Error(`cannot read ${TSCONFIG}`);
+  if (!parsed) throw new Error(`cannot read ${tsconfig}`);
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
   const result = program.emit(undefined, undefined, undefined, true, { afterDeclarations: [relativeTsToJs] });
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
