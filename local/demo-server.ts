@@ -5,8 +5,10 @@
  * the local identity provider's token URL from `<meta>` tags filled in here; `?api=URL` on the page's
  * address points it at another deployment of the API.
  *
- * Only the page's own files are served, with the chat view it shares with the agent console and the
- * browser bundle of amazon-connect-chatjs from the project's dependencies (no CDN).
+ * Only the page's own files are served, with the chat view it shares with the agent console, the
+ * browser bundle of amazon-connect-chatjs from the project's dependencies (no CDN), and the package's
+ * browser client (`start-chat-contact-api/client`), built from client/ on each request with its source map
+ * inline, so the page runs the client's current sources as a widget would run the package's.
  */
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -16,6 +18,12 @@ import { DEFAULT_HOST, httpOrigins, reachableHosts } from './network-addresses.t
 import { CHAT_UI_DIR, CHATJS_BUNDLE, type StaticFile, sendStaticFile, TYPES } from './static-files.ts';
 
 export const DEMO_PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-page');
+/** The browser client the page imports as `/client/index.js`; esbuild loads only when it is asked for. */
+const CLIENT_MODULE: StaticFile = {
+  path: join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'index.ts'),
+  type: TYPES.js,
+  text: async () => (await import('../scripts/build-client.ts')).clientModuleText(),
+};
 
 /**
  * The page's scripts may call any http(s) endpoint and open WebSockets (chatjs's socket to the sandbox or
@@ -96,6 +104,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     '/chat-ui/chat-view.js': { path: join(CHAT_UI_DIR, 'chat-view.js'), type: TYPES.js },
     '/chat-ui/chat-view.css': { path: join(CHAT_UI_DIR, 'chat-view.css'), type: TYPES.css },
     '/vendor/amazon-connect-chat.js': { path: CHATJS_BUNDLE, type: TYPES.js },
+    '/client/index.js': CLIENT_MODULE,
   };
 
   const server = createServer((request, response) => {

@@ -13,6 +13,8 @@ export interface StaticFile {
   /** Absolute path. */
   readonly path: string;
   readonly type: string;
+  /** Makes the text instead of reading `path`, on each request (a module built from current sources). */
+  readonly text?: () => Promise<string>;
   /** `%NAME%` placeholders in the text and what replaces them, read when the file is served. */
   readonly fill?: (request: IncomingMessage) => Readonly<Record<string, string>>;
 }
@@ -47,7 +49,7 @@ export function sendStaticFile(
       .end(file === undefined ? 'Not found\n' : 'Method not allowed\n');
     return;
   }
-  readFile(file.path, 'utf8').then(
+  (file.text ?? (() => readFile(file.path, 'utf8')))().then(
     (text) => {
       let filled = text;
       for (const [name, value] of Object.entries(file.fill?.(request) ?? {})) {

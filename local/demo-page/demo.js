@@ -1,7 +1,10 @@
-// The demo widget: posts the form to the start-chat API from the browser (cross-origin, so with a CORS
-// preflight) and shows data.startChatResult, or the error envelope, or why the browser got no answer;
-// then holds the chat with amazon-connect-chatjs (conversation.js). Plain browser JavaScript, served as is.
+// The demo widget: starts a chat from the form with the package's browser client
+// (start-chat-contact-api/client, served as /client/index.js), which posts to the API cross-origin (so with
+// a CORS preflight) and retries as a widget should; shows data.startChatResult, or the error, or why the
+// browser got no answer; then holds the chat with amazon-connect-chatjs (conversation.js). Plain browser
+// JavaScript, served as is.
 
+import { startChat } from '/client/index.js';
 import { openConversation } from './conversation.js';
 
 const form = document.querySelector('#start-chat');
@@ -13,20 +16,6 @@ function apiUrl() {
   const fromQuery = new URLSearchParams(location.search).get('api');
   if (fromQuery && /^https?:\/\//i.test(fromQuery)) return fromQuery;
   return document.querySelector('meta[name="start-chat-api-url"]').content;
-}
-
-/**
- * A fresh random idempotency key (a version 4 UUID). `crypto.randomUUID` exists only in secure contexts,
- * and a page opened at a network address over http (a phone, with HOST=0.0.0.0) is not one;
- * `crypto.getRandomValues` works everywhere.
- */
-function idempotencyKey() {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 // Sign in as a test customer (`npm start -- --identity=...`): the switch shows when the local server filled in
@@ -142,25 +131,8 @@ function showUnreachable(url, reason) {
   });
 }
 
-/**
- * The start step: asks the API for a chat. Resolves with the answer (`status`, the parsed `json`, the
- * `retryAfter` header), or rejects with a TypeError when the browser got no answer it could read.
- */
-async function requestChat(url, body, headers = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey(), ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { message: text.slice(0, 200) };
-  }
-  return { ok: response.ok, status: response.status, json, retryAfter: response.headers.get('Retry-After') };
-}
+/** The start's time budget: long enough for a few retries, short enough to show a dead API soon. */
+const START_TIMEOUT_MS = 10_000;
 
 async function onSubmit(event) {
   event.preventDefault();
@@ -181,18 +153,23 @@ async function onSubmit(event) {
       showUnreachable(tokenUrl, error instanceof Error ? error.message : String(error));
       return;
     }
-    let answer;
+    let data;
     try {
-      answer = await requestChat(url, body, identity);
+      data = await startChat(url, body, {
+        headers: identity,
+        timeoutMs: START_TIMEOUT_MS,
+        onRetry: ({ delayMs, error }) => {
+          button.textContent = `${error.code}; retrying in ${Math.ceil(delayMs / 1000)} s…`;
+        },
+      });
     } catch (error) {
-      showUnreachable(url, error instanceof Error ? error.message : String(error));
+      const { status, code, message, details, requestId, retryAfterSeconds } = error;
+      if (status === 0) showUnreachable(url, `${code}: ${message}`);
+      else showError(status, { success: false, error: { code, message, details, requestId } }, retryAfterSeconds);
       return;
     }
-    const { ok, status, json, retryAfter } = answer;
-    if (ok && json.success === true) {
-      showStarted(status, json);
-      openConversation(json.data);
-    } else showError(status, json, retryAfter);
+    showStarted(200, { success: true, data });
+    openConversation(data);
   } finally {
     button.disabled = false;
     button.textContent = 'Start chat';

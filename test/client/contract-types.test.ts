@@ -82,10 +82,7 @@ const refused: Record<string, StartChatRequest> = {
   // @ts-expect-error a number of minutes, not a string
   'a duration as text': { ...base, ChatDurationInMinutes: '60' },
   // @ts-expect-error text/html is not an initial message type
-  'an initial message type that does not exist': {
-    ...base,
-    InitialMessage: { ContentType: 'text/html', Content: 'x' },
-  },
+  'an unknown initial message type': { ...base, InitialMessage: { ContentType: 'text/html', Content: 'x' } },
   // @ts-expect-error only AGENT
   'a customer-exit target other than AGENT': { ...base, DisconnectOnCustomerExit: ['CUSTOMER'] },
   // @ts-expect-error INCREMENTAL or COMPLETE
