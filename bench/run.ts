@@ -1,48 +1,57 @@
 /**
  * `npm run bench`: what users of the chat-start endpoint pay for, each figure a ratio against a baseline
- * measured in the same run. Steps: 1 bundle size, 2 cold init, 3 warm overhead (and CPU profiles of init
- * and warm requests: where the time goes), 4 burst goodput under Connect's rate limit (and with the
- * concurrent-chat quota full), 5 `npm start`'s time to ready in a fresh clone (and of `--help` and a port in
- * use), identity: what verified customer identity costs (bench/identity.ts), 6 the report:
+ * measured in the same run. Steps: 1 bundle size (and the browser client's), 2 cold init, 3 warm overhead
+ * (and CPU profiles of init and warm requests: where the time goes), 4 burst goodput under Connect's rate
+ * limit (and with the concurrent-chat quota full), 5 `npm start`'s time to ready in a fresh clone (and of
+ * `--help` and a port in use), identity: what verified customer identity costs (bench/identity.ts),
+ * 6 the flash crowd through the browser client, 7 the report:
  * bench/results/latest.md, latest.json and burst-latency-cdf.svg, and a summary on stdout.
  *
  * Options (after `npm run bench --`):
  *   --runs N           cold-init runs per variant (default 40, at least 20 for the report's claims)
  *   --requests N       requests in the burst (default 100)
+ *   --customers N      customers in the flash crowd (default 500)
  *   --warm-samples N   warm requests per side (default 1000)
  *   --start-runs N     runs of each `npm start` variant (default 10)
- *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst,start,identity (partial runs write *.tmp files)
+ *   --only LIST        comma-separated steps: bundle,cold,warm,profile,metrics,burst,start,identity,flash (partial runs write *.tmp files)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULTS } from '../lib/defaults.ts';
 import { startConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
+import { buildClient } from '../scripts/build-client.ts';
 import { PROJECT_ROOT } from '../scripts/bundle-handler.ts';
 import { type BenchBundles, measureBundles } from './bundle-size.ts';
 import { type BurstRunResult, idealSchedule, runBurst } from './burst.ts';
 import { HANDLER_RETRY_DEFAULTS, type ModelSettings, runBurstModel } from './burst-model.ts';
 import { burstStrategies, CONNECT_RATE_LIMIT, quotaFullStrategies } from './burst-strategies.ts';
 import { type ColdInitResults, type ColdVariant, measureColdInit } from './cold-init.ts';
+import { flashClients } from './flash-clients.ts';
+import { type FlashRunResult, runFlashCrowd } from './flash-crowd.ts';
+import { type FlashModelSettings, runFlashModel } from './flash-crowd-model.ts';
 import { type IdentityResults, measureIdentity } from './identity.ts';
-import { BENCH_DIR, buildInstanceScript } from './lib/builds.ts';
+import { BENCH_DIR, buildInstanceScript, measureBundle } from './lib/builds.ts';
 import { API_GATEWAY_TIMEOUT_MS } from './lib/lambda-env.ts';
-import type { BenchResults, Environment } from './lib/results.ts';
+import type { BenchResults, Environment, FlashResults } from './lib/results.ts';
 import { type MetricsCostResults, measureMetricsCost } from './metrics-cost.ts';
 import { type ProfileResults, profileWhereTimeGoes } from './profiles.ts';
+import { CLIENT_TARGETS } from './report/client-section.ts';
 import { renderMarkdown, renderSummary, TARGETS, targetChecks } from './report/markdown.ts';
 import { renderCdfSvg } from './report/svg.ts';
 import { measureStartTime, type StartTimeResults } from './start-time.ts';
 import { measureWarmOverhead, type WarmRun } from './warm-overhead.ts';
 
-const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst', 'start', 'identity'] as const;
+const STEPS = ['bundle', 'cold', 'warm', 'profile', 'metrics', 'burst', 'start', 'identity', 'flash'] as const;
 type Step = (typeof STEPS)[number];
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '40' },
     requests: { type: 'string', default: '100' },
+    customers: { type: 'string', default: '500' },
     'warm-samples': { type: 'string', default: '1000' },
     'start-runs': { type: 'string', default: '10' },
     only: { type: 'string' },
@@ -50,6 +59,7 @@ const { values: args } = parseArgs({
 });
 const coldRuns = Number(args.runs);
 const requests = Number(args.requests);
+const customers = Number(args.customers);
 const warmSamples = Number(args['warm-samples']);
 const startRuns = Number(args['start-runs']);
 const only = new Set((args.only ?? STEPS.join(',')).split(',').map((step) => step.trim()) as Step[]);
@@ -252,6 +262,44 @@ const COLD_COMPARISONS = [
   },
 ] as const;
 
+/** Connect's quota and the construct's stage throttling, as the flash crowd meets them. */
+const FLASH_SHAPE = {
+  spreadMs: 1_000,
+  stage: { ratePerSecond: DEFAULTS.throttlingRateLimit, burst: DEFAULTS.throttlingBurstLimit },
+  connect: CONNECT_RATE_LIMIT,
+  modelRuns: 200,
+} as const;
+
+async function runFlashStep(
+  clientModule: string,
+  timed: <T>(name: string, action: () => Promise<T>) => Promise<T>,
+): Promise<FlashResults> {
+  const { spreadMs, stage, connect, modelRuns } = FLASH_SHAPE;
+  const idealLastStartMs = idealSchedule(customers, connect.ratePerSecond, connect.burst).lastStartMs;
+  log(
+    `5/6 flash crowd: ${customers} customers within ${spreadMs / 1_000} s, stage ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,
+  );
+  const modelSettings: FlashModelSettings = { customers, spreadMs, stage, connect, runs: modelRuns };
+  const model = await timed('flash:model', async () =>
+    runFlashModel(modelSettings, {
+      lastVsIdeal: CLIENT_TARGETS.flashLastVsIdeal,
+      requestsPerCustomer: CLIENT_TARGETS.flashRequestsPerCustomer,
+      callsPerChat: CLIENT_TARGETS.flashCallsPerChat,
+    }),
+  );
+  const runs: FlashRunResult[] = [];
+  for (const client of await flashClients(clientModule)) {
+    const run = await timed(`flash:${client.name}`, () =>
+      runFlashCrowd({ client, customers, spreadMs, idealLastStartMs, containers: stage.burst + 10 }),
+    );
+    log(
+      `  ${client.label}: ${run.started}/${customers} started, last ${(run.lastStartMs / 1_000).toFixed(1)} s (${run.lastVsIdeal.toFixed(3)}× ideal), ${run.requestsPerCustomer.mean.toFixed(2)} requests/customer, ${run.callsPerStartedChat.toFixed(2)} Connect calls/chat`,
+    );
+    runs.push(run);
+  }
+  return { customers, spreadMs, idealLastStartMs, runs, model: { settings: modelSettings, results: model } };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const stepTimesMs: Record<string, number> = {};
@@ -268,6 +316,9 @@ async function main(): Promise<void> {
   try {
     log(`1/6 bundle size${only.has('bundle') ? '' : ' (builds only)'}`);
     const { results: bundleResults, bundles } = await timed('bundle', () => measureBundles(workDir, log));
+    const clientModule = join(workDir, 'client', 'index.js');
+    await buildClient(clientModule);
+    const clientSize = measureBundle(clientModule);
     const instanceScript = await buildInstanceScript(join(workDir, 'instance', 'lambda-instance.mjs'));
 
     let coldInit: ColdInitResults | undefined;
@@ -412,6 +463,8 @@ async function main(): Promise<void> {
       log(`5/6 npm start: ${startRuns} runs of each variant, in a fresh clone`);
       startTime = await timed('start', () => measureStartTime({ workDir, runs: startRuns, log }));
     }
+    let flash: FlashResults | undefined;
+    if (only.has('flash')) flash = await runFlashStep(clientModule, timed);
 
     let identity: IdentityResults | undefined;
     if (only.has('identity')) {
@@ -437,6 +490,7 @@ async function main(): Promise<void> {
       burst,
       startTime,
       identity,
+      client: only.has('bundle') || flash ? { size: only.has('bundle') ? clientSize : undefined, flash } : undefined,
     };
     const results: BenchResults = {
       ...partial,

@@ -4,10 +4,13 @@ import type { BurstRunResult, IdealSchedule } from '../burst.ts';
 import type { ModelResult, ModelSettings } from '../burst-model.ts';
 import type { ColdInitResults } from '../cold-init.ts';
 import type { IdentityResults } from '../identity.ts';
+import type { FlashRunResult } from '../flash-crowd.ts';
+import type { FlashModelResult, FlashModelSettings } from '../flash-crowd-model.ts';
 import type { MetricsCostResults } from '../metrics-cost.ts';
 import type { ProfileResults } from '../profiles.ts';
 import type { StartTimeResults } from '../start-time.ts';
 import type { WarmRun } from '../warm-overhead.ts';
+import type { BundleSize } from './builds.ts';
 
 export interface Environment {
   readonly date: string;
@@ -51,5 +54,16 @@ export interface BenchResults {
   readonly startTime?: StartTimeResults | undefined;
   /** What verified customer identity costs (step `identity`). */
   readonly identity?: IdentityResults | undefined;
+  /** The browser client: its built size (step bundle) and the flash crowd (step flash). */
+  readonly client: { readonly size: BundleSize | undefined; readonly flash: FlashResults | undefined } | undefined;
   readonly targets: TargetCheck[];
+}
+
+export interface FlashResults {
+  readonly customers: number;
+  readonly spreadMs: number;
+  /** The ideal queue's last start: (customers − Connect's burst) / Connect's rate. */
+  readonly idealLastStartMs: number;
+  readonly runs: FlashRunResult[];
+  readonly model: { readonly settings: FlashModelSettings; readonly results: FlashModelResult[] };
 }

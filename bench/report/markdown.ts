@@ -10,6 +10,7 @@ import { fixed, fraction, kB, markdownTable, ms, percent, textTable, times } fro
 import type { BenchResults, TargetCheck } from '../lib/results.ts';
 import type { WarmRun } from '../warm-overhead.ts';
 import { identitySection, identitySummary } from './identity-section.ts';
+import { clientSection, clientSummary, clientTargetChecks } from './client-section.ts';
 import { metricsCostSection, metricsCostSummary } from './metrics-cost.ts';
 import { startTimeSection, startTimeSummary, startTimeTarget } from './start-time.ts';
 
@@ -135,6 +136,7 @@ export function targetChecks(results: Measured): TargetCheck[] {
     );
   }
   checks.push(...startTimeTarget(results.startTime));
+  checks.push(...clientTargetChecks(results));
   return checks;
 }
 
@@ -714,6 +716,7 @@ export function renderMarkdown(results: BenchResults, svgName: string): string {
     ...burstSection(results, svgName),
     ...startTimeSection(results.startTime),
     ...identitySection(results.identity),
+    ...clientSection(results),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -834,6 +837,7 @@ export function renderSummary(results: BenchResults): string {
   }
   out.push(...startTimeSummary(results.startTime));
   out.push(...identitySummary(results.identity));
+  out.push(...clientSummary(results));
   out.push(
     '',
     'Targets:',
