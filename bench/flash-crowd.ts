@@ -78,7 +78,8 @@ export async function runFlashCrowd(options: FlashCrowdOptions): Promise<FlashRu
         : `${entry.status} ${entry.gatewayResponse === undefined ? 'function' : entry.gatewayResponse === 'THROTTLED' ? 'stage' : entry.gatewayResponse}`,
     );
   const api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // Quiet: no log lines, and no EMF lines on this process's stdout.
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     standIn: { maxConcurrentChats: Number.MAX_SAFE_INTEGER },
     maxConcurrency: options.containers,
     warmContainers: options.containers,

@@ -14,7 +14,9 @@ import { CLIENT_MODULE } from '../../scripts/build-client.ts';
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), { functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  api = await startLocalApi(readSettings([], { PORT: '0' }), {
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+  });
 }, 30_000);
 
 afterAll(async () => {

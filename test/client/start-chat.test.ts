@@ -18,7 +18,7 @@ let proxy: AnswerDroppingProxy;
 beforeAll(async () => {
   // One Connect call per request: each scripted Connect failure becomes the API's answer.
   api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', CONNECT_MAX_ATTEMPTS: '1' },
+    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', CONNECT_MAX_ATTEMPTS: '1' },
   });
   proxy = await startAnswerDroppingProxy(api.apiUrl);
 }, 30_000);

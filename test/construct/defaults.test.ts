@@ -251,7 +251,7 @@ describe('gateway responses', () => {
   test('THROTTLED tells the client when to come back', () => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'THROTTLED',
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'2'" }),
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'6'" }),
     });
   });
 });
