@@ -7,16 +7,14 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type * as Client from '../../client/index.ts';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { CLIENT_MODULE } from '../../scripts/build-client.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-  });
+  api = await startSandboxApi();
 }, 30_000);
 
 afterAll(async () => {

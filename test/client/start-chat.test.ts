@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { StartChatError, startChat } from '../../client/index.ts';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { type AnswerDroppingProxy, startAnswerDroppingProxy } from '../support/answer-dropping-proxy.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const REQUEST = { ParticipantDetails: { DisplayName: 'Ada' } } as const;
@@ -17,9 +17,7 @@ let proxy: AnswerDroppingProxy;
 
 beforeAll(async () => {
   // One Connect call per request: each scripted Connect failure becomes the API's answer.
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', CONNECT_MAX_ATTEMPTS: '1' },
-  });
+  api = await startSandboxApi({}, { functionEnv: { CONNECT_MAX_ATTEMPTS: '1' } });
   proxy = await startAnswerDroppingProxy(api.apiUrl);
 }, 30_000);
 
