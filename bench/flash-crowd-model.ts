@@ -1,11 +1,12 @@
 /**
  * The flash-crowd model: one measured crowd is one draw of a random process, so the model replays it many
- * times in simulated time with the real pieces: API Gateway's stage throttling (a `TokenBucket` of the
- * construct's 5/s, burst 50, answering its gateway response's `Retry-After`), the function's retry loop
- * (`retryDelayMs` of lambda/backoff.ts, its budget and attempt cap, its `Retry-After` when Connect stays
- * throttled), Connect's rate (a `TokenBucket` of 5/s, burst 8) and the client's waits (client/retry-policy.ts).
- * It gives the distribution of each flash-crowd figure and how often each target is met, in seconds; the
- * measured runs check it. Network and processing times are left out.
+ * times in simulated time with the real pieces: API Gateway's stage throttling (a `TokenBucket` of the chat
+ * route's share of the construct's limits, answering its gateway response's `Retry-After`), the function's
+ * retry loop (`retryDelayMs` of lambda/backoff.ts, its budget and attempt cap, its `Retry-After` when Connect
+ * stays throttled), Connect's rate (a `TokenBucket` of 5/s, burst 8) and the client's waits and time budget
+ * (client/retry-policy.ts, START_CHAT_DEFAULTS). It gives the distribution of each flash-crowd figure and
+ * how often each target is met, in seconds; the measured runs check it. Network and processing times are
+ * left out.
  */
 import { retryDelayMs as clientDelay, THROTTLED_BACKOFF } from '../client/retry-policy.ts';
 import { START_CHAT_DEFAULTS } from '../client/start-chat.ts';

@@ -61,6 +61,8 @@ export interface FlashCrowdOptions {
   readonly idealLastStartMs: number;
   /** Function containers, started before the crowd. */
   readonly containers: number;
+  /** The stage's chat routes; the crowd posts to the first. */
+  readonly resources: readonly string[];
 }
 
 function count(counts: Record<string, number>, key: string): void {
@@ -81,6 +83,7 @@ export async function runFlashCrowd(options: FlashCrowdOptions): Promise<FlashRu
     // Quiet: no log lines, and no EMF lines on this process's stdout.
     functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     standIn: { maxConcurrentChats: Number.MAX_SAFE_INTEGER },
+    resources: options.resources,
     maxConcurrency: options.containers,
     warmContainers: options.containers,
     onRequest,

@@ -21,6 +21,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../lib/defaults.ts';
+import { shareAmongRoutes } from '../lib/route-throttling.ts';
 import { startConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { buildClient } from '../scripts/build-client.ts';
 import { PROJECT_ROOT } from '../scripts/bundle-handler.ts';
@@ -35,7 +36,7 @@ import { type FlashModelSettings, runFlashModel } from './flash-crowd-model.ts';
 import { type IdentityResults, measureIdentity } from './identity.ts';
 import { BENCH_DIR, buildInstanceScript, measureBundle } from './lib/builds.ts';
 import { API_GATEWAY_TIMEOUT_MS } from './lib/lambda-env.ts';
-import type { BenchResults, Environment, FlashResults } from './lib/results.ts';
+import type { BenchResults, Environment, FlashConfiguration, FlashResults } from './lib/results.ts';
 import { type MetricsCostResults, measureMetricsCost } from './metrics-cost.ts';
 import { type ProfileResults, profileWhereTimeGoes } from './profiles.ts';
 import { CLIENT_TARGETS } from './report/client-section.ts';
@@ -262,42 +263,76 @@ const COLD_COMPARISONS = [
   },
 ] as const;
 
-/** Connect's quota and the construct's stage throttling, as the flash crowd meets them. */
-const FLASH_SHAPE = {
-  spreadMs: 1_000,
-  stage: { ratePerSecond: DEFAULTS.throttlingRateLimit, burst: DEFAULTS.throttlingBurstLimit },
-  connect: CONNECT_RATE_LIMIT,
-  modelRuns: 200,
-} as const;
+/**
+ * The flash crowd's settings, and the stage set-ups it meets. Every customer posts to the chat route, which
+ * gets its share of the endpoint's limits (lib/route-throttling.ts): half of them with the construct's
+ * default routes, `POST /chat` and the stage root (`serveStageRoot`); all of them with `POST /chat` alone.
+ */
+const FLASH_SHAPE = { spreadMs: 1_000, connect: CONNECT_RATE_LIMIT, modelRuns: 200 } as const;
+const FLASH_CONFIGURATIONS = [
+  {
+    name: 'chat-route-alone',
+    label: 'POST /chat alone (serveStageRoot: false)',
+    resources: ['/chat'],
+    clients: ['client', 'no-retry', 'plain'],
+  },
+  {
+    name: 'default-routes',
+    label: 'the default routes, POST /chat and the stage root',
+    resources: ['/chat', '/'],
+    clients: ['client', 'plain'],
+  },
+] as const;
 
 async function runFlashStep(
   clientModule: string,
   timed: <T>(name: string, action: () => Promise<T>) => Promise<T>,
 ): Promise<FlashResults> {
-  const { spreadMs, stage, connect, modelRuns } = FLASH_SHAPE;
+  const { spreadMs, connect, modelRuns } = FLASH_SHAPE;
   const idealLastStartMs = idealSchedule(customers, connect.ratePerSecond, connect.burst).lastStartMs;
-  log(
-    `5/6 flash crowd: ${customers} customers within ${spreadMs / 1_000} s, stage ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,
-  );
-  const modelSettings: FlashModelSettings = { customers, spreadMs, stage, connect, runs: modelRuns };
-  const model = await timed('flash:model', async () =>
-    runFlashModel(modelSettings, {
-      lastVsIdeal: CLIENT_TARGETS.flashLastVsIdeal,
-      requestsPerCustomer: CLIENT_TARGETS.flashRequestsPerCustomer,
-      callsPerChat: CLIENT_TARGETS.flashCallsPerChat,
-    }),
-  );
-  const runs: FlashRunResult[] = [];
-  for (const client of await flashClients(clientModule)) {
-    const run = await timed(`flash:${client.name}`, () =>
-      runFlashCrowd({ client, customers, spreadMs, idealLastStartMs, containers: stage.burst + 10 }),
-    );
+  const endpoint = { rateLimit: DEFAULTS.throttlingRateLimit, burstLimit: DEFAULTS.throttlingBurstLimit };
+  const clients = await flashClients(clientModule);
+  const configurations: FlashConfiguration[] = [];
+  for (const configuration of FLASH_CONFIGURATIONS) {
+    const share = shareAmongRoutes(endpoint, configuration.resources.length)[0]!;
+    const stage = { ratePerSecond: share.rateLimit, burst: share.burstLimit };
     log(
-      `  ${client.label}: ${run.started}/${customers} started, last ${(run.lastStartMs / 1_000).toFixed(1)} s (${run.lastVsIdeal.toFixed(3)}× ideal), ${run.requestsPerCustomer.mean.toFixed(2)} requests/customer, ${run.callsPerStartedChat.toFixed(2)} Connect calls/chat`,
+      `5/6 flash crowd, ${configuration.label}: ${customers} customers within ${spreadMs / 1_000} s, the chat route's stage throttling ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,
     );
-    runs.push(run);
+    const modelSettings: FlashModelSettings = { customers, spreadMs, stage, connect, runs: modelRuns };
+    const model = await timed(`flash:${configuration.name}:model`, async () =>
+      runFlashModel(modelSettings, {
+        lastVsIdeal: CLIENT_TARGETS.flashLastVsIdeal,
+        requestsPerCustomer: CLIENT_TARGETS.flashRequestsPerCustomer,
+        callsPerChat: CLIENT_TARGETS.flashCallsPerChat,
+      }),
+    );
+    const runs: FlashRunResult[] = [];
+    for (const client of clients.filter((c) => (configuration.clients as readonly string[]).includes(c.name))) {
+      const run = await timed(`flash:${configuration.name}:${client.name}`, () =>
+        runFlashCrowd({
+          client,
+          customers,
+          spreadMs,
+          idealLastStartMs,
+          containers: stage.burst + 10,
+          resources: configuration.resources,
+        }),
+      );
+      log(
+        `  ${client.label}: ${run.started}/${customers} started, last ${(run.lastStartMs / 1_000).toFixed(1)} s (${run.lastVsIdeal.toFixed(3)}× ideal), ${run.requestsPerCustomer.mean.toFixed(2)} requests/customer, ${run.callsPerStartedChat.toFixed(2)} Connect calls/chat`,
+      );
+      runs.push(run);
+    }
+    configurations.push({
+      name: configuration.name,
+      label: configuration.label,
+      resources: configuration.resources,
+      runs,
+      model: { settings: modelSettings, results: model },
+    });
   }
-  return { customers, spreadMs, idealLastStartMs, runs, model: { settings: modelSettings, results: model } };
+  return { customers, spreadMs, idealLastStartMs, configurations };
 }
 
 async function main(): Promise<void> {

@@ -104,6 +104,8 @@ export interface LocalApiOptions {
   readonly standIn?: ConnectStandInOptions;
   /** Stage throttling. @default the construct's: 5 requests/s, burst 50 */
   readonly throttling?: ApiGatewayServerOptions['throttling'];
+  /** The stage's chat routes. @default the construct's: `/chat` and the stage root (`serveStageRoot`) */
+  readonly resources?: ApiGatewayServerOptions['resources'];
   /** Most function containers at once. @default 10 */
   readonly maxConcurrency?: LambdaRuntimeOptions['maxConcurrency'];
   /** Containers to start before `startLocalApi` resolves. @default 1 */
@@ -254,6 +256,7 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       allowedOrigins: config.allowedOrigins,
       ...(options.onRequest && { onRequest: options.onRequest }),
       ...(options.throttling !== undefined && { throttling: options.throttling }),
+      ...(options.resources !== undefined && { resources: options.resources }),
     });
     api = gateway;
     await sandbox?.listen(settings.participantPort);

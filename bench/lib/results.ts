@@ -64,6 +64,14 @@ export interface FlashResults {
   readonly spreadMs: number;
   /** The ideal queue's last start: (customers − Connect's burst) / Connect's rate. */
   readonly idealLastStartMs: number;
+  readonly configurations: FlashConfiguration[];
+}
+
+/** One way the stage can be set up: its chat routes, and so the chat route's share of the limits. */
+export interface FlashConfiguration {
+  readonly name: string;
+  readonly label: string;
+  readonly resources: readonly string[];
   readonly runs: FlashRunResult[];
   readonly model: { readonly settings: FlashModelSettings; readonly results: FlashModelResult[] };
 }

@@ -1,12 +1,12 @@
 /**
- * The browser client's part of the report: its size, the flash crowd (measured, and the model), their target
- * checks, and their lines of the printed summary.
+ * The browser client's part of the report: its size, the flash crowd (measured, and the model) in each stage
+ * set-up, their target checks, and their lines of the printed summary.
  */
 import { THROTTLED_BACKOFF } from '../../client/retry-policy.ts';
 import { GATEWAY_ERROR_RESPONSES } from '../../lib/gateway-error-responses.ts';
 import type { FlashRunResult } from '../flash-crowd.ts';
 import { fixed, markdownTable, ms, percent, textTable, times } from '../lib/format.ts';
-import type { BenchResults, FlashResults, TargetCheck } from '../lib/results.ts';
+import type { BenchResults, FlashConfiguration, FlashResults, TargetCheck } from '../lib/results.ts';
 
 export const CLIENT_TARGETS = {
   gzipBytes: 2_048,
@@ -18,17 +18,60 @@ export const CLIENT_TARGETS = {
 
 type Measured = Pick<BenchResults, 'client'>;
 
-function ours(flash: FlashResults): FlashRunResult | undefined {
-  return flash.runs.find((run) => run.name === 'client');
-}
-
 function bytes(value: number): string {
   return `${value.toLocaleString('en')} bytes`;
 }
 
-function modelNote(flash: FlashResults, pick: (m: FlashResults['model']['results'][number]) => string): string {
-  const model = flash.model.results.find((m) => m.name === 'client');
+function stageText(configuration: FlashConfiguration): string {
+  const { stage } = configuration.model.settings;
+  return `${configuration.label}: the chat route's share of the stage throttling is ${stage.ratePerSecond}/s, burst ${stage.burst}`;
+}
+
+function modelNote(
+  configuration: FlashConfiguration,
+  pick: (m: FlashConfiguration['model']['results'][number]) => string,
+): string {
+  const model = configuration.model.results.find((m) => m.name === 'client');
   return model ? `; model of ${model.runs} crowds: ${pick(model)}` : '';
+}
+
+function flashChecks(flash: FlashResults, configuration: FlashConfiguration): TargetCheck[] {
+  const run = configuration.runs.find((r) => r.name === 'client');
+  if (run === undefined) return [];
+  const crowd = `flash crowd of ${flash.customers}, ${configuration.label}`;
+  return [
+    {
+      name: `${crowd}: customers started`,
+      target: percent(CLIENT_TARGETS.flashStartedShare),
+      measured: `${percent(run.shareStarted, 1)} (${run.started}/${run.customers})`,
+      met: run.shareStarted >= CLIENT_TARGETS.flashStartedShare,
+    },
+    {
+      name: `${crowd}: last start vs ideal`,
+      target: `≤ ${times(CLIENT_TARGETS.flashLastVsIdeal, 2)}`,
+      measured: `${times(run.lastVsIdeal)} (${ms(run.lastStartMs)} vs ${ms(flash.idealLastStartMs)})${modelNote(
+        configuration,
+        (m) =>
+          `mean ${times(m.lastVsIdeal.mean)}, ≤ ${times(CLIENT_TARGETS.flashLastVsIdeal, 2)} in ${percent(m.metLastVsIdeal)}`,
+      )}`,
+      met: run.shareStarted >= CLIENT_TARGETS.flashStartedShare && run.lastVsIdeal <= CLIENT_TARGETS.flashLastVsIdeal,
+    },
+    {
+      name: `${crowd}: API requests per customer (mean)`,
+      target: `≤ ${CLIENT_TARGETS.flashRequestsPerCustomer}`,
+      measured: `${fixed(run.requestsPerCustomer.mean)} (p99 ${run.requestsPerCustomer.p99}, max ${run.requestsPerCustomer.max})`,
+      met: run.requestsPerCustomer.mean <= CLIENT_TARGETS.flashRequestsPerCustomer,
+    },
+    {
+      name: `${crowd}: Connect calls per started chat`,
+      target: `≤ ${CLIENT_TARGETS.flashCallsPerChat}`,
+      measured: `${fixed(run.callsPerStartedChat)} (${run.connectCalls} calls)${modelNote(
+        configuration,
+        (m) => `mean ${fixed(m.callsPerChat.mean)}`,
+      )}`,
+      met: run.callsPerStartedChat <= CLIENT_TARGETS.flashCallsPerChat,
+    },
+  ];
 }
 
 export function clientTargetChecks(results: Measured): TargetCheck[] {
@@ -43,43 +86,7 @@ export function clientTargetChecks(results: Measured): TargetCheck[] {
     });
   }
   const flash = results.client?.flash;
-  const run = flash && ours(flash);
-  if (flash && run) {
-    const crowd = `flash crowd of ${flash.customers}`;
-    checks.push(
-      {
-        name: `${crowd}: customers started`,
-        target: percent(CLIENT_TARGETS.flashStartedShare),
-        measured: `${percent(run.shareStarted, 1)} (${run.started}/${run.customers})`,
-        met: run.shareStarted >= CLIENT_TARGETS.flashStartedShare,
-      },
-      {
-        name: `${crowd}: last start vs ideal`,
-        target: `≤ ${times(CLIENT_TARGETS.flashLastVsIdeal, 2)}`,
-        measured: `${times(run.lastVsIdeal)} (${ms(run.lastStartMs)} vs ${ms(flash.idealLastStartMs)})${modelNote(
-          flash,
-          (m) =>
-            `mean ${times(m.lastVsIdeal.mean)}, ≤ ${times(CLIENT_TARGETS.flashLastVsIdeal, 2)} in ${percent(m.metLastVsIdeal)}`,
-        )}`,
-        met: run.lastVsIdeal <= CLIENT_TARGETS.flashLastVsIdeal,
-      },
-      {
-        name: `${crowd}: API requests per customer (mean)`,
-        target: `≤ ${CLIENT_TARGETS.flashRequestsPerCustomer}`,
-        measured: `${fixed(run.requestsPerCustomer.mean)} (p99 ${run.requestsPerCustomer.p99}, max ${run.requestsPerCustomer.max})`,
-        met: run.requestsPerCustomer.mean <= CLIENT_TARGETS.flashRequestsPerCustomer,
-      },
-      {
-        name: `${crowd}: Connect calls per started chat`,
-        target: `≤ ${CLIENT_TARGETS.flashCallsPerChat}`,
-        measured: `${fixed(run.callsPerStartedChat)} (${run.connectCalls} calls)${modelNote(
-          flash,
-          (m) => `mean ${fixed(m.callsPerChat.mean)}`,
-        )}`,
-        met: run.callsPerStartedChat <= CLIENT_TARGETS.flashCallsPerChat,
-      },
-    );
-  }
+  for (const configuration of flash?.configurations ?? []) checks.push(...flashChecks(flash!, configuration));
   return checks;
 }
 
@@ -113,20 +120,37 @@ function runRow(run: FlashRunResult): string[] {
 
 const MODEL_HEADER = [
   'client',
+  'started',
   'last start vs ideal: mean [p90, max]',
   'requests per customer',
   'calls per chat',
   'all four targets',
 ];
 
-function modelRows(flash: FlashResults): string[][] {
-  return flash.model.results.map((m) => [
+function modelRows(configuration: FlashConfiguration): string[][] {
+  return configuration.model.results.map((m) => [
     m.label,
+    percent(m.shareStarted.mean, 1),
     `${times(m.lastVsIdeal.mean)} [${times(m.lastVsIdeal.p90)}, ${times(m.lastVsIdeal.max)}]`,
     fixed(m.requestsPerCustomer.mean),
     fixed(m.callsPerChat.mean),
     percent(m.metAll),
   ]);
+}
+
+function configurationSection(configuration: FlashConfiguration): string[] {
+  return [
+    `#### ${stageText(configuration)}`,
+    '',
+    markdownTable(RUN_HEADER, configuration.runs.map(runRow)),
+    '',
+    ...configuration.runs.map((run) => `- **${run.label}**: the API answered ${answers(run.apiAnswers)}.`),
+    '',
+    `Model of ${configuration.model.settings.runs} crowds:`,
+    '',
+    markdownTable(MODEL_HEADER, modelRows(configuration)),
+    '',
+  ];
 }
 
 export function clientSection(results: Measured): string[] {
@@ -140,23 +164,17 @@ export function clientSection(results: Measured): string[] {
       '',
     );
   }
-  if (flash) {
+  const first = flash?.configurations[0];
+  if (flash && first) {
     lines.push(
       `### Flash crowd: ${flash.customers} customers press "start chat" within ${ms(flash.spreadMs)}`,
       '',
-      `Each customer through a client, against the local API (the deployed handler bundle behind the API Gateway emulation, stage throttling 5/s burst 50 answering \`Retry-After: ${GATEWAY_ERROR_RESPONSES.THROTTLED.retryAfterSeconds}\`) and the Connect stand-in at Connect's 5/s, burst 8. The ideal queue starts its last chat at ${ms(flash.idealLastStartMs)}. Times from the first press until the customer's client resolved with a chat; requests are every fetch a client made; Connect calls are every StartChatContact call the stand-in received.`,
+      `Each customer through a client, against the local API (the deployed handler bundle behind the API Gateway emulation, whose stage throttling answers \`Retry-After: ${GATEWAY_ERROR_RESPONSES.THROTTLED.retryAfterSeconds}\`) and the Connect stand-in at Connect's 5/s, burst 8; every customer posts to \`POST /chat\`. The ideal queue starts its last chat at ${ms(flash.idealLastStartMs)}. Times from the first press until the customer's client resolved with a chat, within the clients' budget of 2 minutes; requests are every fetch a client made; Connect calls are every StartChatContact call the stand-in received. The clients: ${first.runs.map((run) => `**${run.label}**, ${run.description}`).join('; ')}.`,
       '',
-      markdownTable(RUN_HEADER, flash.runs.map(runRow)),
+      `The client's waits after a 429: \`Retry-After\` × 2^(n−1), at most ${THROTTLED_BACKOFF.capMs / 1_000} s and never less than \`Retry-After\`, plus a random 0-50 % (client/retry-policy.ts). One measured crowd is one draw of a random process; the model (bench/flash-crowd-model.ts) replays crowds with the same pieces, without network or processing time.`,
       '',
-      ...flash.runs.flatMap((run) => [
-        `- **${run.label}**: ${run.description}. The API answered ${answers(run.apiAnswers)}.`,
-      ]),
-      '',
-      `The client's waits after a 429: \`Retry-After\` × 2^(n−1), at most ${THROTTLED_BACKOFF.capMs / 1_000} s and never less than \`Retry-After\`, plus a random 0-50 % (client/retry-policy.ts). One measured crowd is one draw of a random process; the model replays ${flash.model.settings.runs} crowds with the same pieces (bench/flash-crowd-model.ts; no network or processing time):`,
-      '',
-      markdownTable(MODEL_HEADER, modelRows(flash)),
-      '',
-      'What limits the last start: the function retries Connect with later waits spread over three quarters of its time left (lambda/backoff.ts: few Connect calls per chat in a burst), so the last requests the stage let through can sleep in the function while Connect has room; and customers still waiting when the crowd thins out come back up to 18 s later. Shorter client waits send more requests per customer; shorter function waits cost more Connect calls per chat.',
+      ...flash.configurations.flatMap(configurationSection),
+      "What limits the last start: where the chat route has the whole of the endpoint's limits, the function retries Connect with later waits spread over three quarters of its time left (lambda/backoff.ts: few Connect calls per chat in a burst), so the last requests the stage let through can sleep while Connect has room, and customers still waiting when the crowd thins out come back up to 18 s later. Where the chat route has half of them, it admits 2.5 requests a second, half of Connect's rate: the crowd cannot be through before (customers − burst) / 2.5 s, and the clients' 2-minute budget ends first.",
       '',
     );
   }
@@ -168,14 +186,13 @@ export function clientSummary(results: Measured): string[] {
   const size = results.client?.size;
   if (size) out.push('', `Browser client: ${bytes(size.bytes)}, ${bytes(size.gzipBytes)} gzip`);
   const flash = results.client?.flash;
-  if (flash) {
+  for (const configuration of flash?.configurations ?? []) {
     out.push(
       '',
-      `Flash crowd of ${flash.customers} within ${ms(flash.spreadMs)} (Connect 5/s, burst 8; ideal last start ${ms(flash.idealLastStartMs)}):`,
-      textTable(RUN_HEADER, flash.runs.map(runRow)),
-      '',
-      `Model (${flash.model.settings.runs} simulated crowds):`,
-      textTable(MODEL_HEADER, modelRows(flash)),
+      `Flash crowd of ${flash!.customers} within ${ms(flash!.spreadMs)}, ${stageText(configuration)} (Connect 5/s, burst 8; ideal last start ${ms(flash!.idealLastStartMs)}):`,
+      textTable(RUN_HEADER, configuration.runs.map(runRow)),
+      `Model (${configuration.model.settings.runs} simulated crowds):`,
+      textTable(MODEL_HEADER, modelRows(configuration)),
     );
   }
   return out;
