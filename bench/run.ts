@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../lib/defaults.ts';
 import { shareAmongRoutes } from '../lib/route-throttling.ts';
 import { startConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
-import { buildClient } from '../scripts/build-client.ts';
+import { bundleClient } from '../scripts/build-client.ts';
 import { PROJECT_ROOT } from '../scripts/bundle-handler.ts';
 import { type BenchBundles, measureBundles } from './bundle-size.ts';
 import { type BurstRunResult, idealSchedule, runBurst } from './burst.ts';
@@ -297,7 +297,7 @@ async function runFlashStep(
     const share = shareAmongRoutes(endpoint, configuration.resources.length)[0]!;
     const stage = { ratePerSecond: share.rateLimit, burst: share.burstLimit };
     log(
-      `5/6 flash crowd, ${configuration.label}: ${customers} customers within ${spreadMs / 1_000} s, the chat route's stage throttling ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,
+      `6/7 flash crowd, ${configuration.label}: ${customers} customers within ${spreadMs / 1_000} s, the chat route's stage throttling ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,
     );
     const modelSettings: FlashModelSettings = { customers, spreadMs, stage, connect, runs: modelRuns };
     const model = await timed(`flash:${configuration.name}:model`, async () =>
@@ -349,10 +349,10 @@ async function main(): Promise<void> {
   };
   const workDir = mkdtempSync(join(tmpdir(), 'start-chat-bench-'));
   try {
-    log(`1/6 bundle size${only.has('bundle') ? '' : ' (builds only)'}`);
+    log(`1/7 bundle size${only.has('bundle') ? '' : ' (builds only)'}`);
     const { results: bundleResults, bundles } = await timed('bundle', () => measureBundles(workDir, log));
     const clientModule = join(workDir, 'client', 'index.js');
-    await buildClient(clientModule);
+    await bundleClient(clientModule);
     const clientSize = measureBundle(clientModule);
     const instanceScript = await buildInstanceScript(join(workDir, 'instance', 'lambda-instance.mjs'));
 
@@ -364,7 +364,7 @@ async function main(): Promise<void> {
       const standIn = await startConnectStandIn({ ratePerSecond: false, maxConcurrentChats: Number.MAX_SAFE_INTEGER });
       try {
         if (only.has('cold')) {
-          log(`2/6 cold init: ${coldRuns} runs per variant, fresh Node ${process.version} process each`);
+          log(`2/7 cold init: ${coldRuns} runs per variant, fresh Node ${process.version} process each`);
           const variants = coldVariants(bundles);
           const names = new Set(variants.map((variant) => variant.name));
           coldInit = await timed('cold', () =>
@@ -379,7 +379,7 @@ async function main(): Promise<void> {
           );
         }
         if (only.has('warm')) {
-          log(`3/6 warm overhead: ${warmSamples} requests per side`);
+          log(`3/7 warm overhead: ${warmSamples} requests per side`);
           const slowStandIn = await startConnectStandIn({
             ratePerSecond: false,
             maxConcurrentChats: Number.MAX_SAFE_INTEGER,
@@ -450,7 +450,7 @@ async function main(): Promise<void> {
       const { ratePerSecond, burst: connectBurst } = CONNECT_RATE_LIMIT;
       const ideal = idealSchedule(requests, ratePerSecond, connectBurst);
       log(
-        `4/6 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`,
+        `4/7 burst: ${requests} requests at once, Connect at ${ratePerSecond}/s burst ${connectBurst}; ideal last start ${(ideal.lastStartMs / 1_000).toFixed(1)} s`,
       );
       const modelSettings: ModelSettings = {
         requests,
@@ -495,7 +495,7 @@ async function main(): Promise<void> {
 
     let startTime: StartTimeResults | undefined;
     if (only.has('start')) {
-      log(`5/6 npm start: ${startRuns} runs of each variant, in a fresh clone`);
+      log(`5/7 npm start: ${startRuns} runs of each variant, in a fresh clone`);
       startTime = await timed('start', () => measureStartTime({ workDir, runs: startRuns, log }));
     }
     let flash: FlashResults | undefined;

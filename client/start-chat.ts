@@ -8,6 +8,7 @@
  */
 import type { FieldIssue, StartChatData, StartChatRequest } from './http-contract.ts';
 import { newIdempotencyKey } from './idempotency-key.ts';
+import type { PlatformAbortSignal, PlatformFetch } from './platform.ts';
 import { backoffFor, retryDelayMs, THROTTLED_BACKOFF } from './retry-policy.ts';
 import { StartChatError } from './start-chat-error.ts';
 
@@ -18,7 +19,7 @@ export interface StartChatOptions {
    */
   readonly getToken?: () => string | null | undefined | PromiseLike<string | null | undefined>;
   /** Stops everything at once: the attempt in flight and any wait. The call rejects with `ABORTED`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: PlatformAbortSignal;
   /** The time budget of the whole call, waits included, ms. @default 120_000 */
   readonly timeoutMs?: number;
   /**
@@ -35,12 +36,12 @@ export interface StartChatOptions {
     readonly error: StartChatError;
   }) => void;
   /** The fetch to use. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: PlatformFetch;
 }
 
 export const START_CHAT_DEFAULTS = { timeoutMs: 120_000, attemptTimeoutMs: 30_000 } as const;
 
-function aborted(signal: AbortSignal): StartChatError {
+function aborted(signal: PlatformAbortSignal): StartChatError {
   return new StartChatError({
     status: 0,
     code: 'ABORTED',
@@ -50,7 +51,7 @@ function aborted(signal: AbortSignal): StartChatError {
 }
 
 /** Waits `ms`, or rejects with `ABORTED` as soon as the signal fires. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: PlatformAbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);

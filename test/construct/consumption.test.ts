@@ -5,7 +5,8 @@
  *
  * - the tarball's contents: the library, CommonJS declarations without `.ts` specifiers, the handler, the
  *   LICENSE, and a README whose every relative link resolves inside the tarball;
- * - the module matrix: each entry point's snippet (for the root, the README's own) type-checked by tsc and
+ * - the module matrix: each entry point's snippet (for the root, the README's own; for the browser client,
+ *   a widget's start against a stand-in endpoint) type-checked by tsc and
  *   then run, under `module` = commonjs (the classic `cdk init` tsconfig), node16, nodenext (today's
  *   `cdk init`) and bundler, compiled to `require()` and to `import` wherever the setting allows both;
  * - cdk-nag: the app checked with cdk-nag 3 (a validation plugin) and cdk-nag 2 (an aspect), installed
@@ -44,8 +45,10 @@ const PACKAGE_SOURCES = [
   'docs',
   'tsconfig.json',
   'tsconfig.build.json',
+  'tsconfig.client.json',
   'lib',
   'lambda',
+  'client',
   'scripts',
 ];
 /** Exactly the versions this repository pins, so the install comes from npm's cache. */
@@ -185,6 +188,8 @@ const MODULE_SETTINGS: readonly ModuleSetting[] = [
 /** What runs one compiled file of an entry point and checks what it did. */
 interface EntryPoint {
   readonly specifier: string;
+  /** Whether the entry point is meant to load this way. @default every setting and format */
+  readonly supports?: (setting: ModuleSetting, format: Format) => boolean;
   /** The TypeScript source of the file, given the directory it writes into (as a path relative to it). */
   readonly source: (outdir: string) => string;
   /** Checks what running the compiled file did, given that directory. */
@@ -243,7 +248,72 @@ app.synth();
   },
 };
 
-const ENTRY_POINTS: readonly EntryPoint[] = [CONSTRUCT_ENTRY];
+/** The browser client's answers for the snippet below: a 429 first, then the chat; 400 for a blank name. */
+const CLIENT_STAND_IN = `const answers = {
+  throttled: [429, { success: false, error: { code: 'THROTTLED', message: 'Too many', requestId: 'r-1' } }],
+  started: [200, { success: true, data: { startChatResult: { ContactId: 'c-1', ParticipantId: 'p-1', ParticipantToken: 't-1' }, featurePermissions: { MESSAGING_MARKDOWN: true, ATTACHMENTS: false } } }],
+  invalid: [400, { success: false, error: { code: 'VALIDATION_ERROR', message: 'Invalid request parameters', details: [{ field: 'ParticipantDetails.DisplayName', message: 'blank' }], requestId: 'r-2' } }],
+} as const;`;
+
+/**
+ * The browser client's entry point: a widget's use of it, type-checked (its types are real, and need no DOM
+ * library), then run with Node's fetch against a stand-in endpoint that the file starts itself (through
+ * `process.getBuiltinModule`, so the app needs no @types/node): a 429 then the chat, and a 400.
+ */
+const CLIENT_ENTRY: EntryPoint = {
+  specifier: `${PACKAGE_NAME}/client`,
+  // The client is an ES module: node16 has no require() of one (nodenext and Node 20.19 and later do).
+  supports: (setting, format) => !(setting.name === 'node16' && format === 'require'),
+  source: (
+    outdir,
+  ) => `import { StartChatError, type StartChatData, type StartChatRequest, startChat } from '${PACKAGE_NAME}/client';
+
+const request: StartChatRequest = { ParticipantDetails: { DisplayName: 'Ada' } };
+// @ts-expect-error ChatDurationInMinutes is a number: the client's types reach the app, not any.
+const wrong: StartChatRequest = { ChatDurationInMinutes: '60' };
+${CLIENT_STAND_IN}
+const node = (globalThis as any).process;
+const keys: string[] = [];
+const server = node.getBuiltinModule('node:http').createServer((incoming: any, outgoing: any) => {
+  const chunks: string[] = [];
+  incoming.on('data', (chunk: any) => chunks.push(String(chunk)));
+  incoming.on('end', () => {
+    keys.push(incoming.headers['idempotency-key']);
+    const blank = JSON.parse(chunks.join('')).ParticipantDetails.DisplayName === '';
+    const [status, body] = blank ? answers.invalid : keys.length === 1 ? answers.throttled : answers.started;
+    outgoing.writeHead(status, { 'Content-Type': 'application/json', ...(status === 429 ? { 'Retry-After': '1' } : {}) });
+    outgoing.end(JSON.stringify(body));
+  });
+});
+server.listen(0, '127.0.0.1', async () => {
+  const url = 'http://127.0.0.1:' + server.address().port + '/prod/chat';
+  const data: StartChatData = await startChat(url, request);
+  let refused: StartChatError | undefined;
+  try {
+    await startChat(url, { ParticipantDetails: { DisplayName: '' } });
+  } catch (error) {
+    if (error instanceof StartChatError) refused = error;
+  }
+  server.close();
+  const fs = node.getBuiltinModule('node:fs');
+  fs.mkdirSync('${outdir}', { recursive: true });
+  const result = { contactId: data.startChatResult.ContactId, keys, refused: refused && [refused.status, refused.code, refused.details.length], wrong: typeof wrong };
+  fs.writeFileSync('${outdir}/result.json', JSON.stringify(result));
+});
+`,
+  check: (outdir) => {
+    const result = JSON.parse(readFileSync(join(outdir, 'result.json'), 'utf8'));
+    // The 429 was retried with the same key, the 400 was not retried, and the error is the client's class.
+    expect(result.contactId).toBe('c-1');
+    expect(result.keys).toHaveLength(3);
+    expect(result.keys[1]).toBe(result.keys[0]);
+    expect(result.keys[2]).not.toBe(result.keys[0]);
+    expect(result.keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(result.refused).toEqual([400, 'VALIDATION_ERROR', 1]);
+  },
+};
+
+const ENTRY_POINTS: readonly EntryPoint[] = [CONSTRUCT_ENTRY, CLIENT_ENTRY];
 
 /** One compiled file of the matrix: a setting, an entry point, a format. */
 interface Case {
@@ -269,20 +339,22 @@ function writeMatrix(): Case[] {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: setting.packageType }));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: setting.compilerOptions }, null, 2));
     return ENTRY_POINTS.flatMap((entry, index) =>
-      setting.files.map(({ extension, format }) => {
-        const base = `entry${index}-${format}`;
-        const outdir = `cdk.out.${base}`;
-        writeFileSync(join(dir, `${base}${extension}`), entry.source(outdir));
-        const jsExtension = extension === '.cts' ? '.cjs' : extension === '.mts' ? '.mjs' : '.js';
-        return {
-          setting,
-          entry,
-          format,
-          source: join(dir, `${base}${extension}`),
-          output: join(dir, `${base}${jsExtension}`),
-          outdir: join(dir, outdir),
-        };
-      }),
+      setting.files
+        .filter(({ format }) => entry.supports?.(setting, format) ?? true)
+        .map(({ extension, format }) => {
+          const base = `entry${index}-${format}`;
+          const outdir = `cdk.out.${base}`;
+          writeFileSync(join(dir, `${base}${extension}`), entry.source(outdir));
+          const jsExtension = extension === '.cts' ? '.cjs' : extension === '.mts' ? '.mjs' : '.js';
+          return {
+            setting,
+            entry,
+            format,
+            source: join(dir, `${base}${extension}`),
+            output: join(dir, `${base}${jsExtension}`),
+            outdir: join(dir, outdir),
+          };
+        }),
     );
   });
 }
@@ -337,6 +409,8 @@ describe('the tarball', () => {
       'dist/lib/index.js',
       'dist/lib/index.d.ts',
       'dist/lib/package.json',
+      'dist/client/index.js',
+      'dist/client/index.d.ts',
       'assets/start-chat-contact/index.mjs',
       'README.md',
       'LICENSE',
@@ -374,6 +448,22 @@ describe('the tarball', () => {
     expect(library).not.toMatch(/require\(["']cdk-nag/);
   });
 
+  test('its browser client is one ES module that imports nothing, with declarations that import no .ts specifier', () => {
+    const client = join(installed, 'dist', 'client');
+    const module = readFileSync(join(client, 'index.js'), 'utf8');
+    expect(module).not.toMatch(/\bimport\s*[\s{*"'(]|\brequire\s*\(/);
+    expect(module).toMatch(/export\{[^}]*\bas startChat\b/);
+    const specifiers = readdirSync(client)
+      .filter((file) => file.endsWith('.d.ts'))
+      .flatMap((file) =>
+        [...readFileSync(join(client, file), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map(
+          (match) => match[1]!,
+        ),
+      );
+    expect(specifiers).toContain('./start-chat.js');
+    expect(specifiers.filter((specifier) => !specifier.startsWith('./') || /\.[mc]?ts$/.test(specifier))).toEqual([]);
+  });
+
   test('every relative link in its README resolves inside the tarball, and every anchor to a heading', () => {
     const readme = readFileSync(join(installed, 'README.md'), 'utf8');
     const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
@@ -396,7 +486,7 @@ describe('the tarball', () => {
 
 describe.each(MODULE_SETTINGS)('an app with module $name', (setting) => {
   test(
-    'type-checks, and runs each entry point as compiled: the README’s snippet synthesizes without Docker',
+    'type-checks, and runs each entry point as compiled: the README’s snippet synthesizes without Docker; the widget starts a chat',
     async () => {
       // Arrange
       const mine = cases.filter((c) => c.setting === setting);
