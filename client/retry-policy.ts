@@ -5,8 +5,10 @@
  *   budget): retried. The n-th 429 waits its `Retry-After` × 2^(n−1), at most 12 s, and never less than
  *   the `Retry-After` itself; then a random 0-50 % more, so that customers turned away together come back
  *   spread out.
- * - **No answer** (network failure, per-attempt timeout), **502** and **504**: retried the same way from
- *   the `Retry-After` if one came, else from 1 s, at most 8 s. No wait starts under 1 s.
+ * - **No answer** (network failure, per-attempt timeout), **502**, **504** and **503** other than
+ *   `CAPACITY_EXCEEDED` (such as `IDENTITY_UNAVAILABLE`, the identity provider's keys out of reach):
+ *   retried the same way from the `Retry-After` if one came, else from 1 s, at most 8 s. No wait starts
+ *   under 1 s.
  * - Anything else is final: **503** `CAPACITY_EXCEEDED` (a full concurrent-chat quota frees up in minutes,
  *   so the caller decides, with the answer's `Retry-After` in hand), every other 4xx, and 500.
  *
@@ -31,10 +33,14 @@ export const TRANSIENT_BACKOFF: Backoff = { baseMs: 1_000, capMs: 8_000 };
 /** The share of a wait added at random, at most. */
 export const JITTER = 0.5;
 
-/** Which backoff a failed attempt's status calls for (0: no answer), or undefined when it is final. */
-export function backoffFor(status: number): Backoff | undefined {
+/** The code of a full concurrent-chat quota: a 503 that is not retried. */
+export const CAPACITY_EXCEEDED = 'CAPACITY_EXCEEDED';
+
+/** Which backoff a failed attempt calls for (status 0: no answer), or undefined when it is final. */
+export function backoffFor(status: number, code: string): Backoff | undefined {
   if (status === 429) return THROTTLED_BACKOFF;
-  return status === 0 || status === 502 || status === 504 ? TRANSIENT_BACKOFF : undefined;
+  const transient = status === 0 || status === 502 || status === 504 || (status === 503 && code !== CAPACITY_EXCEEDED);
+  return transient ? TRANSIENT_BACKOFF : undefined;
 }
 
 /** The wait before the next attempt, ms, after the n-th failure of its kind. */

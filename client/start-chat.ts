@@ -162,7 +162,7 @@ export async function startChat(
     }
     if (!(outcome instanceof StartChatError)) return outcome;
 
-    const backoff = backoffFor(outcome.status);
+    const backoff = backoffFor(outcome.status, outcome.code);
     if (backoff === undefined) throw outcome;
     const count = backoff === THROTTLED_BACKOFF ? ++throttled : ++transient;
     const delayMs = retryDelayMs(backoff, count, outcome.retryAfterSeconds, Math.random);

@@ -9,8 +9,8 @@ import type { ColdComparison, ColdVariantResult } from '../cold-init.ts';
 import { fixed, fraction, kB, markdownTable, ms, percent, textTable, times } from '../lib/format.ts';
 import type { BenchResults, TargetCheck } from '../lib/results.ts';
 import type { WarmRun } from '../warm-overhead.ts';
-import { identitySection, identitySummary } from './identity-section.ts';
 import { clientSection, clientSummary, clientTargetChecks } from './client-section.ts';
+import { identitySection, identitySummary } from './identity-section.ts';
 import { metricsCostSection, metricsCostSummary } from './metrics-cost.ts';
 import { startTimeSection, startTimeSummary, startTimeTarget } from './start-time.ts';
 

@@ -115,6 +115,44 @@ test('503 CAPACITY_EXCEEDED is reported with its Retry-After, without a retry', 
   expect(proxy.requests).toHaveLength(1);
 });
 
+test('503 IDENTITY_UNAVAILABLE (the identity provider’s keys out of reach) is retried after its Retry-After', async () => {
+  // Arrange: an endpoint that answers as the function does when the identity provider's keys cannot be
+  // fetched, then starts the chat (the `fetch` option stands in for the network).
+  const answers = [
+    {
+      status: 503,
+      headers: { 'Retry-After': '1' },
+      body: { success: false, error: { code: 'IDENTITY_UNAVAILABLE', message: 'later', requestId: 'r-1' } },
+    },
+    {
+      status: 200,
+      headers: {},
+      body: {
+        success: true,
+        data: {
+          startChatResult: { ContactId: 'c-1', ParticipantId: 'p-1', ParticipantToken: 't-1' },
+          featurePermissions: { MESSAGING_MARKDOWN: true, ATTACHMENTS: false },
+        },
+      },
+    },
+  ];
+  const sentAt: number[] = [];
+  const fetch = async () => {
+    sentAt.push(Date.now());
+    const { status, headers, body } = answers[Math.min(sentAt.length - 1, answers.length - 1)]!;
+    return new Response(JSON.stringify(body), { status, headers });
+  };
+
+  // Act
+  const data = await startChat('https://chat.example.com/prod/chat', REQUEST, { fetch });
+
+  // Assert
+  expect(data.startChatResult.ContactId).toBe('c-1');
+  expect(sentAt).toHaveLength(2);
+  expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(1_000);
+  expect(sentAt[1]! - sentAt[0]!).toBeLessThan(2_000);
+});
+
 test('400 is never retried, and carries every problem', async () => {
   // Act
   const error = await rejection(
