@@ -20,8 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULTS } from '../lib/defaults.ts';
-import { shareAmongRoutes } from '../lib/route-throttling.ts';
+import { defaultEndpointThrottling, shareAmongRoutes } from '../lib/route-throttling.ts';
 import { startConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { bundleClient } from '../scripts/build-client.ts';
 import { PROJECT_ROOT } from '../scripts/bundle-handler.ts';
@@ -271,16 +270,10 @@ const COLD_COMPARISONS = [
 const FLASH_SHAPE = { spreadMs: 1_000, connect: CONNECT_RATE_LIMIT, modelRuns: 200 } as const;
 const FLASH_CONFIGURATIONS = [
   {
-    name: 'chat-route-alone',
-    label: 'POST /chat alone (serveStageRoot: false)',
-    resources: ['/chat'],
-    clients: ['client', 'no-retry', 'plain'],
-  },
-  {
     name: 'default-routes',
     label: 'the default routes, POST /chat and the stage root',
     resources: ['/chat', '/'],
-    clients: ['client', 'plain'],
+    clients: ['client', 'no-retry', 'plain'],
   },
 ] as const;
 
@@ -290,11 +283,11 @@ async function runFlashStep(
 ): Promise<FlashResults> {
   const { spreadMs, connect, modelRuns } = FLASH_SHAPE;
   const idealLastStartMs = idealSchedule(customers, connect.ratePerSecond, connect.burst).lastStartMs;
-  const endpoint = { rateLimit: DEFAULTS.throttlingRateLimit, burstLimit: DEFAULTS.throttlingBurstLimit };
   const clients = await flashClients(clientModule);
   const configurations: FlashConfiguration[] = [];
   for (const configuration of FLASH_CONFIGURATIONS) {
-    const share = shareAmongRoutes(endpoint, configuration.resources.length)[0]!;
+    const routes = configuration.resources.length;
+    const share = shareAmongRoutes(defaultEndpointThrottling(routes), routes)[0]!;
     const stage = { ratePerSecond: share.rateLimit, burst: share.burstLimit };
     log(
       `6/7 flash crowd, ${configuration.label}: ${customers} customers within ${spreadMs / 1_000} s, the chat route's stage throttling ${stage.ratePerSecond}/s burst ${stage.burst}, Connect ${connect.ratePerSecond}/s burst ${connect.burst}; ideal last start ${(idealLastStartMs / 1_000).toFixed(1)} s`,

@@ -22,13 +22,6 @@ export const DEFAULTS = {
   maxChatDurationMinutes: HANDLER_DEFAULTS.maxChatDurationMinutes,
   maxBodyBytes: HANDLER_DEFAULTS.maxBodyBytes,
   retryBudget: Duration.millis(HANDLER_DEFAULTS.retryBudgetMs),
-  /**
-   * StartChatContact's quota is 5 requests a second per account, burst 8. The stage admits that rate on
-   * average and a burst of 50 on top: the function retries Connect's throttling within its retry budget,
-   * and 50 requests drain at 5 a second well inside the default 25 seconds.
-   */
-  throttlingRateLimit: 5,
-  throttlingBurstLimit: 50,
   perIpRateLimitWindow: Duration.minutes(5),
   memorySize: 512,
   logRetention: RetentionDays.ONE_MONTH,

@@ -15,6 +15,7 @@ import { DEFAULTS, LIMITS, LOG_LEVELS } from './defaults.ts';
 import { ATTRIBUTE_KEY_PATTERN } from './handler-contract.ts';
 import type { HandlerSettings } from './handler-environment.ts';
 import { invalidProp } from './invalid-prop.ts';
+import { defaultEndpointThrottling } from './route-throttling.ts';
 import type { StartChatContactApiProps } from './start-chat-contact-api.ts';
 
 /** What the construct builds from, every default applied: the function's settings and the rest. */
@@ -158,18 +159,14 @@ function endpointType(type: EndpointType | undefined): EndpointType {
   return value;
 }
 
-function throttling(props: StartChatContactApiProps): { rate: number; burst: number } {
-  const rate = props.throttlingRateLimit ?? DEFAULTS.throttlingRateLimit;
+/** The endpoint's limits: the props, or by default a route's default for each chat route served. */
+function throttling(props: StartChatContactApiProps, routeCount: number): { rate: number; burst: number } {
+  const defaults = defaultEndpointThrottling(routeCount);
+  const rate = props.throttlingRateLimit ?? defaults.rateLimit;
   if (known(rate) && (!Number.isFinite(rate) || rate <= 0)) {
     throw invalidProp('throttlingRateLimit', rate, 'must be a number of requests per second above 0');
   }
-  const burst = wholeNumber(
-    'throttlingBurstLimit',
-    props.throttlingBurstLimit,
-    DEFAULTS.throttlingBurstLimit,
-    1,
-    5_000,
-  );
+  const burst = wholeNumber('throttlingBurstLimit', props.throttlingBurstLimit, defaults.burstLimit, 1, 5_000);
   return { rate, burst };
 }
 
@@ -249,8 +246,8 @@ function logLevel(level: string | undefined): string | undefined {
 
 export function resolveProps(scope: IConstruct, props: StartChatContactApiProps): ResolvedProps {
   stageProps(props);
-  const { rate, burst } = throttling(props);
   const paths = routePaths(props);
+  const { rate, burst } = throttling(props, paths.length);
   checkThrottlingCoversRoutes(rate, burst, paths, props.restApi === undefined);
   return {
     target: resolveConnectTarget(scope, props),

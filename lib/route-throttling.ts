@@ -15,6 +15,22 @@ export interface ThrottlingLimits {
   readonly burstLimit: number;
 }
 
+/**
+ * What each chat route admits when the deployer sets no limits: StartChatContact's quota (5 requests a second
+ * per account and region, burst 8) on average, and a burst of 50 on top, which the function's retries drain
+ * at Connect's rate well inside the default 25 s budget. Every route gets Connect's whole rate because a
+ * widget posts to one route: an even share of a single 5/s would leave it half of Connect's quota.
+ */
+export const DEFAULT_ROUTE_THROTTLING: ThrottlingLimits = { rateLimit: 5, burstLimit: 50 };
+
+/** The endpoint's limits when the deployer sets none: a route's default for each chat route it serves. */
+export function defaultEndpointThrottling(routeCount: number): ThrottlingLimits {
+  return {
+    rateLimit: DEFAULT_ROUTE_THROTTLING.rateLimit * routeCount,
+    burstLimit: DEFAULT_ROUTE_THROTTLING.burstLimit * routeCount,
+  };
+}
+
 /** Each route's share of the endpoint's limits, in route order; the shares add up to `limits`. */
 export function shareAmongRoutes(limits: ThrottlingLimits, routeCount: number): ThrottlingLimits[] {
   if (!Number.isSafeInteger(routeCount) || routeCount < 1) {

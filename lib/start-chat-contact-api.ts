@@ -219,9 +219,9 @@ export interface StartChatContactApiProps {
   /**
    * Steady chat requests per second the endpoint admits, over all its chat routes together (each route's
    * `POST` gets an even share); more get 429 THROTTLED. Sized to StartChatContact's quota (5 per second per
-   * account and region): raise both together.
+   * account and region) for each route: raise both together.
    *
-   * @default 5
+   * @default - 5 for each chat route: 10 with the stage root served too (the default), 5 with one route
    */
   readonly throttlingRateLimit?: number;
 
@@ -230,7 +230,7 @@ export interface StartChatContactApiProps {
    * (shared among the routes in whole requests, so at least one per route). The function retries Connect's
    * throttling within its retry budget, so a burst larger than Connect's own (8) is served, only slower.
    *
-   * @default 50
+   * @default - 50 for each chat route: 100 with the stage root served too (the default), 50 with one route
    */
   readonly throttlingBurstLimit?: number;
 

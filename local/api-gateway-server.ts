@@ -28,7 +28,7 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AllowedOrigins } from '../lambda/config.ts';
 import { API_GATEWAY_TIMEOUT_MS } from '../lib/handler-contract.ts';
-import { shareAmongRoutes, type ThrottlingLimits } from '../lib/route-throttling.ts';
+import { defaultEndpointThrottling, shareAmongRoutes, type ThrottlingLimits } from '../lib/route-throttling.ts';
 import { toApiGatewayProxyEvent } from './api-gateway-event.ts';
 import { TokenBucket } from './connect-stand-in/token-bucket.ts';
 import {
@@ -79,7 +79,7 @@ export interface ApiGatewayServerOptions {
   readonly binaryMediaTypes?: readonly string[];
   /**
    * Stage throttling: the endpoint's limits, shared among the resources' POST methods; `false` for none.
-   * @default the construct's: 5 requests/s, burst 50
+   * @default the construct's: 5 requests/s and a burst of 50 for each resource (lib/route-throttling.ts)
    */
   readonly throttling?: ThrottlingLimits | false;
   readonly onRequest?: (entry: AccessLogEntry) => void;
@@ -106,8 +106,6 @@ const DEFAULTS = {
   integrationTimeoutMs: API_GATEWAY_TIMEOUT_MS,
   maxRequestBytes: API_GATEWAY_MAX_REQUEST_BYTES,
   binaryMediaTypes: [],
-  /** The construct's stage throttling defaults (lib/defaults.ts). */
-  throttling: { rateLimit: 5, burstLimit: 50 },
 } as const;
 
 /** A body this much over the limit is not read to its end: the connection is dropped instead. */
@@ -206,7 +204,7 @@ export async function startApiGatewayServer(options: ApiGatewayServerOptions): P
   const settings = { ...DEFAULTS, ...options };
   let port = settings.port;
   const buckets = new Map<string, TokenBucket>();
-  const { throttling } = settings;
+  const throttling = options.throttling ?? defaultEndpointThrottling(settings.resources.length);
   const postShares = throttling === false ? [] : shareAmongRoutes(throttling, settings.resources.length);
   /** Whether the method's token bucket has a request left, as API Gateway's stage throttling checks. */
   const admit = (method: string, resource: string): boolean => {

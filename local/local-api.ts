@@ -102,7 +102,7 @@ export interface LocalApiOptions {
   readonly functionEnv?: FunctionEnvironment;
   /** The stand-in's quotas. @default Connect's: 5 requests/s, burst 8, 500 concurrent chats */
   readonly standIn?: ConnectStandInOptions;
-  /** Stage throttling. @default the construct's: 5 requests/s, burst 50 */
+  /** Stage throttling. @default the construct's: 5 requests/s and a burst of 50 for each chat route */
   readonly throttling?: ApiGatewayServerOptions['throttling'];
   /** The stage's chat routes. @default the construct's: `/chat` and the stage root (`serveStageRoot`) */
   readonly resources?: ApiGatewayServerOptions['resources'];

@@ -86,15 +86,15 @@ describe('the API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
   });
 
-  test('throttles the endpoint at 5 requests a second, burst 50, over both chat routes together, and logs errors without data', () => {
+  test('throttles each chat route at 5 requests a second, burst 50 (the endpoint at 10, burst 100), and logs errors without data', () => {
     const stage = onlyResource(template, 'AWS::ApiGateway::Stage');
     const logging = { LoggingLevel: 'ERROR', DataTraceEnabled: false };
     const settings = stage.Properties.MethodSettings as Array<Record<string, unknown>>;
     expect(settings).toEqual(
       expect.arrayContaining([
-        { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50, ...logging },
-        { HttpMethod: 'POST', ResourcePath: '/~1chat', ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 25, ...logging },
-        { HttpMethod: 'POST', ResourcePath: '/', ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 25, ...logging },
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 100, ...logging },
+        { HttpMethod: 'POST', ResourcePath: '/~1chat', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50, ...logging },
+        { HttpMethod: 'POST', ResourcePath: '/', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50, ...logging },
       ]),
     );
     expect(settings).toHaveLength(3);

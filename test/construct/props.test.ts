@@ -280,12 +280,16 @@ describe('stage props', () => {
     });
   });
 
-  test('throttling with one chat route: that route has the whole limits', () => {
+  test('throttling with one chat route: by default the endpoint is that route, at 5/s with a burst of 50', () => {
     const settings = onlyResource(synthChat({ serveStageRoot: false, path: 'v1/chat' }), 'AWS::ApiGateway::Stage')
       .Properties.MethodSettings as Array<Record<string, unknown>>;
     expect(settings.filter((setting) => setting.HttpMethod === 'POST')).toEqual([
       expect.objectContaining({ ResourcePath: '/~1v1~1chat', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 50 }),
     ]);
+    expect(settings.find((setting) => setting.HttpMethod === '*')).toMatchObject({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 50,
+    });
   });
 
   test('accessLogCallerDetails false: the access log keeps no IP address or user agent', () => {

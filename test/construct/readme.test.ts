@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULTS } from '../../lib/defaults.ts';
 import { GATEWAY_ERROR_RESPONSES, PER_IP_RATE_LIMITED, WEB_ACL_BLOCKED } from '../../lib/gateway-error-responses.ts';
+import { defaultEndpointThrottling } from '../../lib/route-throttling.ts';
 import { onlyResource, synthChat } from '../support/construct.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -34,7 +35,8 @@ describe('the HTTP contract’s error table', () => {
 
 test('the abuse controls state the Lambda concurrency bound of the defaults, and the props that cap it', () => {
   const abuse = section('Abuse controls');
-  const bound = DEFAULTS.throttlingBurstLimit + DEFAULTS.throttlingRateLimit * DEFAULTS.retryBudget.toSeconds();
+  const endpoint = defaultEndpointThrottling(2);
+  const bound = endpoint.burstLimit + endpoint.rateLimit * DEFAULTS.retryBudget.toSeconds();
   expect(abuse).toContain(`**${bound}**`);
   for (const prop of ['reservedConcurrentExecutions', 'retryBudget', 'throttlingRateLimit', 'throttlingBurstLimit']) {
     expect(abuse).toContain(`\`${prop}\``);
