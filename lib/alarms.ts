@@ -329,7 +329,7 @@ export function createAlarms(
       if (key === 'concurrentActiveChats') {
         Annotations.of(scope).addWarningV2(
           'start-chat-contact-api:concurrentActiveChatsAlarm',
-          "No ConcurrentActiveChatsPercentage alarm: the instance's ARN names another account or region than the stack's, or the stack's account and region are not known at synth (an environment-agnostic stack). Give the stack an env in the instance's account and region, or alarm where the instance is.",
+          "No ConcurrentActiveChatsPercentage alarm: the instance's ARN names another region than the stack's, or the stack's account and region are not known at synth (an environment-agnostic stack). Give the stack an env in the instance's account and region, or alarm where the instance is.",
         );
       }
       continue;
