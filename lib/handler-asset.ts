@@ -1,6 +1,7 @@
 /**
- * Where the pre-bundled handler lives: `assets/start-chat-contact/` at the package root, written by
- * `npm run build` (scripts/bundle-handler.ts) and shipped in the npm package, so synth never bundles: no
+ * Where the pre-bundled handler lives: `assets/start-chat-contact/` at the package root (index.mjs and the
+ * chunks it loads, in chunks/, each file with its source map), written by `npm run build`
+ * (scripts/bundle-handler.ts) and shipped in the npm package, so synth never bundles: no
  * esbuild and no Docker, here or in a project that installed the package. The package root is the
  * nearest directory above this module whose package.json names this package: the repository for the
  * sources in lib/, the installed package for its build in dist/lib/.
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PACKAGE_NAME = 'start-chat-contact-api';
 
-/** The file of the asset that holds the `handler` export. */
+/** The file of the asset that holds the `handler` export (Lambda's `index.handler`); it imports the chunks. */
 export const HANDLER_FILE = 'index.mjs';
 
 /** The directory above `start` (inclusive) whose package.json is this package's. */

@@ -320,8 +320,9 @@ export interface StartChatContactApiProps {
 
   /**
    * Map stack traces in the function's logs to the TypeScript sources (`NODE_OPTIONS=--enable-source-maps`).
-   * The source map (about 1 MB) ships with the function only then; turning this on costs every cold start
-   * about 20 ms (Node reads the map when the module loads; see the README's Performance section).
+   * The source maps (about 1 MB, one per file of the bundle) ship with the function only then; turning this
+   * on costs every cold start about 20 ms (Node reads each file's map when it loads; see the README's
+   * Performance section).
    *
    * @default false
    */
@@ -459,7 +460,7 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     super(scope, id);
     const settings = resolveProps(this, props);
     const alarmSettings = resolveAlarmSettings(props);
-    // The source map is read only with source maps on; without them it would be 2/3 of the asset for nothing.
+    // The source maps are read only with source maps on; without them they would be 2/3 of the asset for nothing.
     const code = Code.fromAsset(handlerAssetDirectory(), settings.enableSourceMaps ? {} : { exclude: ['*.map'] });
 
     this.metricsNamespace = settings.metricsNamespace;

@@ -1,17 +1,26 @@
 /**
- * Loads the deployed handler, the bundle `npm run build` writes (assets/start-chat-contact/index.mjs), the
- * way Lambda starts a container: the function's environment is in place before the module loads, because
- * the handler reads its configuration once, at import. Every load is a fresh module instance (a new
- * container, with its own configuration, logger and Connect client). Loads run one at a time, so each
- * module sees the environment it was loaded with.
+ * Loads the deployed handler, the bundle `npm run build` writes (assets/start-chat-contact/: index.mjs and
+ * its chunks), the way Lambda starts a container: the function's environment is in place before the module
+ * loads, because the handler reads its configuration once, at import. Every load is a fresh module instance
+ * of every file of the bundle (a new container, with its own configuration, logger, Connect client and
+ * identity verifier). Loads run one at a time, so each module sees the environment it was loaded with.
+ *
+ * Node keeps one instance per URL, and the chunks are imported by relative specifiers, which drop any query
+ * string of the importer: a query on index.mjs alone would give each container its own index.mjs but one
+ * shared set of chunks (and the state in them). So each container loads its own copy of the asset
+ * directory, hard links where the file system allows them (no bytes copied), in a temporary directory
+ * removed by the loader's `close()` (and, as a backstop, when the process exits). The copy is also a snapshot: a rebuild while the container lives (which
+ * renames files into place and removes stale chunks) cannot pull a chunk from under a later `import()`.
  *
  * The environment is the process's own (`process.env`): the AWS SDK inside the bundle reads it, at load
  * and later. One process therefore runs one function configuration.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { HANDLER_BUNDLE } from '../scripts/bundle-handler.ts';
+import { filesUnder, HANDLER_BUNDLE } from '../scripts/bundle-handler.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -28,8 +37,58 @@ export class MissingBundleError extends Error {
   }
 }
 
-let loads = 0;
 let previousLoad: Promise<unknown> = Promise.resolve();
+/** Every container copy not yet removed, in this process. */
+const containerCopies = new Set<string>();
+
+function removeCopy(directory: string): void {
+  rmSync(directory, { recursive: true, force: true });
+  containerCopies.delete(directory);
+}
+
+process.once('exit', () => {
+  for (const directory of containerCopies) removeCopy(directory);
+});
+
+/** Links (or, across file systems, copies) every file under `from` into the same place under `to`. */
+function copyTree(from: string, to: string): void {
+  for (const file of filesUnder(from)) {
+    const source = join(from, file);
+    const target = join(to, file);
+    mkdirSync(dirname(target), { recursive: true });
+    try {
+      linkSync(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+      copyFileSync(source, target);
+    }
+  }
+}
+
+/**
+ * A copy of the asset directory holding `bundle`, for one container: its directory and the path of its
+ * entry. A file removed while it is copied (a rebuild replacing a stale chunk) starts the copy again.
+ */
+function containerCopy(bundle: string): { readonly directory: string; readonly entry: string } {
+  const directory = mkdtempSync(join(tmpdir(), 'start-chat-contact-container-'));
+  containerCopies.add(directory);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      copyTree(dirname(bundle), directory);
+      return { directory, entry: join(directory, basename(bundle)) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) {
+        removeCopy(directory);
+        throw error;
+      }
+      rmSync(directory, { recursive: true, force: true });
+      mkdirSync(directory);
+    }
+  }
+}
+
+/** Starts one new container of the bundled handler per call; `close()` removes the containers' copies. */
+export type BundledHandlerLoader = (() => Promise<LambdaHandler>) & { close(): Promise<void> };
 
 export function applyEnvironment(environment: FunctionEnvironment): void {
   for (const [name, value] of Object.entries(environment)) {
@@ -42,18 +101,25 @@ export function applyEnvironment(environment: FunctionEnvironment): void {
 export function bundledHandlerLoader(
   environment: FunctionEnvironment,
   bundle: string = HANDLER_BUNDLE,
-): () => Promise<LambdaHandler> {
-  return () => {
-    const load = previousLoad.then(async () => {
+): BundledHandlerLoader {
+  const copies: string[] = [];
+  const load = () => {
+    const loaded = previousLoad.then(async () => {
       if (!existsSync(bundle)) throw new MissingBundleError(bundle);
       applyEnvironment(environment);
-      loads += 1;
-      // A distinct URL is a distinct module instance: a cold start with its own module-level state.
-      const module = (await import(`${pathToFileURL(bundle).href}?container=${loads}`)) as { handler?: unknown };
+      const copy = containerCopy(bundle);
+      copies.push(copy.directory);
+      // Distinct paths are distinct module instances: a cold start with its own module-level state.
+      const module = (await import(pathToFileURL(copy.entry).href)) as { handler?: unknown };
       if (typeof module.handler !== 'function') throw new Error(`${bundle} does not export a handler function`);
       return module.handler as LambdaHandler;
     });
-    previousLoad = load.catch(() => undefined);
-    return load;
+    previousLoad = loaded.catch(() => undefined);
+    return loaded;
   };
+  return Object.assign(load, {
+    async close() {
+      for (const directory of copies.splice(0)) removeCopy(directory);
+    },
+  });
 }

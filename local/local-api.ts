@@ -242,8 +242,10 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
       ...(secretsEndpoint !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint }),
       ...options.functionEnv,
     };
+    const load = bundledHandlerLoader(environment);
+    opened.push(load);
     const lambda = createLambdaRuntime({
-      load: bundledHandlerLoader(environment),
+      load,
       region,
       ...(options.maxConcurrency !== undefined && { maxConcurrency: options.maxConcurrency }),
     });

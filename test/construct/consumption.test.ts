@@ -3,8 +3,9 @@
  * builds the bundle and the library), then `npm install` of the tarball with aws-cdk-lib and constructs
  * into a fresh app. One tarball and one install serve every check:
  *
- * - the tarball's contents: the library, CommonJS declarations without `.ts` specifiers, the handler, the
- *   LICENSE, and a README whose every relative link resolves inside the tarball;
+ * - the tarball's contents: the library, CommonJS declarations without `.ts` specifiers, the handler (index.mjs
+ *   and every chunk it loads, each with its source map), the LICENSE, and a README whose every relative link
+ *   resolves inside the tarball;
  * - the module matrix: each entry point's snippet (for the root, the README's own; for the browser client,
  *   a widget's start against a stand-in endpoint) type-checked by tsc and
  *   then run, under `module` = commonjs (the classic `cdk init` tsconfig), node16, nodenext (today's
@@ -32,6 +33,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { bundleGraph } from '../../scripts/bundle-graph.ts';
+import { filesUnder } from '../../scripts/bundle-handler.ts';
 import { FLOW_ID, INSTANCE_ID } from '../support/construct.ts';
 
 const execFileAsync = promisify(execFile);
@@ -244,9 +247,18 @@ app.synth();
     expect(functions[0].Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler' });
     const hash = String(functions[0].Properties.Code.S3Key).replace(/\.zip$/, '');
     const assets = JSON.parse(readFileSync(join(outdir, 'Consumer.assets.json'), 'utf8'));
-    expect(readdirSync(join(outdir, assets.files[hash].source.path))).toEqual(['index.mjs']);
+    // The function's asset: index.mjs and every chunk, without the source maps (enableSourceMaps is off).
+    expect(filesUnder(join(outdir, assets.files[hash].source.path))).toEqual(installedHandlerCode());
   },
 };
+
+/** The installed package's handler: index.mjs and every chunk it can load, relative to its asset directory. */
+function installedHandlerCode(): string[] {
+  const asset = join(installed, 'assets', 'start-chat-contact');
+  return bundleGraph(join(asset, 'index.mjs'))
+    .all.map((file) => relative(asset, file))
+    .sort();
+}
 
 /** The browser client's answers for the snippet below: a 429 first, then the chat; 400 for a blank name. */
 const CLIENT_STAND_IN = `const answers = {
@@ -417,6 +429,14 @@ describe('the tarball', () => {
     ]) {
       expect(existsSync(join(installed, file))).toBe(true);
     }
+    // The handler is code-split: every file index.mjs loads, statically or through import(), is there, each
+    // with its source map, and nothing else.
+    const code = installedHandlerCode();
+    expect(code).toContain('index.mjs');
+    expect(code.length).toBeGreaterThan(1);
+    expect(filesUnder(join(installed, 'assets', 'start-chat-contact'))).toEqual(
+      code.flatMap((file) => [file, `${file}.map`]).sort(),
+    );
     for (const absent of ['lib', 'lambda', 'scripts', 'test', 'local', 'bench']) {
       expect(existsSync(join(installed, absent))).toBe(false);
     }

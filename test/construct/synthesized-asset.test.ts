@@ -4,15 +4,17 @@
  * stand-in. What it forwards to Connect comes from the props; what the props do not allow never reaches
  * Connect.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
 import type { StartChatContactApiProps } from '../../lib/index.ts';
 import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
+import { bundleGraph } from '../../scripts/bundle-graph.ts';
+import { filesUnder } from '../../scripts/bundle-handler.ts';
 import { type BundledAnswer, type BundledRun, runBundledHandler } from '../support/bundled-handler.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
 import { emfDocuments } from '../support/emf.ts';
@@ -124,24 +126,34 @@ beforeEach(() => {
   standIn.reset();
 });
 
-test('the cloud assembly holds the bundle npm run build wrote, and nothing else; the function has 29 seconds', () => {
-  const staged = join(fn.assetDirectory, HANDLER_FILE);
-  expect(readFileSync(staged)).toEqual(readFileSync(join(handlerAssetDirectory(), HANDLER_FILE)));
-  // Source maps are off by default (no NODE_OPTIONS), so the 1 MB map would never be read: it is left out.
-  expect(readdirSync(fn.assetDirectory)).toEqual([HANDLER_FILE]);
+test('the cloud assembly holds the bundle npm run build wrote, every chunk and nothing else; the function has 29 seconds', () => {
+  // The entry and every chunk it loads, statically or through import(), as paths relative to the asset.
+  const source = handlerAssetDirectory();
+  const code = bundleGraph(join(source, HANDLER_FILE)).all.map((file) => relative(source, file));
+  expect(code).toContain(HANDLER_FILE);
+  expect(code.length).toBeGreaterThan(1);
+  // Source maps are off by default (no NODE_OPTIONS), so the maps would never be read: they are left out.
+  expect(filesUnder(fn.assetDirectory)).toEqual([...code].sort());
+  for (const file of code) {
+    expect(readFileSync(join(fn.assetDirectory, file))).toEqual(readFileSync(join(source, file)));
+  }
   expect(fn.environment).not.toHaveProperty('NODE_OPTIONS');
   expect(fn.timeoutMs).toBe(29_000);
 });
 
-test('with enableSourceMaps the asset holds the source map too, which Node then reads', () => {
+test('with enableSourceMaps the asset holds each file’s source map too, which Node then reads', () => {
   // Act
   const withMaps = synthesizeFunction({ ...PROPS, enableSourceMaps: true });
 
   // Assert
-  expect(readdirSync(withMaps.assetDirectory).sort()).toEqual([HANDLER_FILE, `${HANDLER_FILE}.map`]);
-  expect(readFileSync(join(withMaps.assetDirectory, `${HANDLER_FILE}.map`))).toEqual(
-    readFileSync(join(handlerAssetDirectory(), `${HANDLER_FILE}.map`)),
-  );
+  const source = handlerAssetDirectory();
+  const code = bundleGraph(join(source, HANDLER_FILE)).all.map((file) => relative(source, file));
+  expect(filesUnder(withMaps.assetDirectory)).toEqual(code.flatMap((file) => [file, `${file}.map`]).sort());
+  for (const file of code) {
+    expect(readFileSync(join(withMaps.assetDirectory, `${file}.map`))).toEqual(
+      readFileSync(join(source, `${file}.map`)),
+    );
+  }
   expect(withMaps.environment.NODE_OPTIONS).toBe('--enable-source-maps');
   expect(withMaps.assetDirectory).not.toBe(fn.assetDirectory);
 });

@@ -1,15 +1,16 @@
 /**
- * The deployed bundle (assets/start-chat-contact/index.mjs), run in a process of its own as Lambda runs it,
- * with identity on: the verifier it loads on first use (jose, and for the shared secret Powertools
- * Parameters with the Secrets Manager client) works inside the one-file bundle, against the stand-ins over
- * their real wire protocols. The StartChatContact request carries exactly the mapped fields.
+ * The deployed bundle (assets/start-chat-contact/: index.mjs and its chunks), run in a process of its own as
+ * Lambda runs it, with identity on: the verifier it loads on first use (jose, and for the shared secret
+ * Powertools Parameters with the Secrets Manager client), from chunks that index.mjs imports only through
+ * `import()`, works against the stand-ins over their real wire protocols. The StartChatContact request
+ * carries exactly the mapped fields. With identity off a cold start loads none of that code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { handlerAssetDirectory } from '../../lib/handler-asset.ts';
+import { HANDLER_FILE, handlerAssetDirectory } from '../../lib/handler-asset.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import {
   DEV_SECRET_NAME,
@@ -18,6 +19,7 @@ import {
   TEST_CUSTOMER,
 } from '../../local/dev-identity-provider.ts';
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
+import { bundleGraph } from '../../scripts/bundle-graph.ts';
 import { type BundledAnswer, invokeBundledHandler } from '../support/bundled-handler.ts';
 import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
 import { bearer } from '../support/tokens.ts';
@@ -50,6 +52,19 @@ function invokeBundle(env: Record<string, string>, events: APIGatewayProxyEvent[
 const request = (headers: Record<string, string> = {}) =>
   chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } }, headers });
 
+/** The code of verified identity, by the source paths a bundle file's source map names. */
+const IDENTITY_CODE = {
+  jose: /node_modules\/jose\//,
+  'the Secrets Manager client': /node_modules\/@aws-sdk\/client-secrets-manager\//,
+  'Powertools Parameters': /node_modules\/@aws-lambda-powertools\/parameters\//,
+  'the verifier (lambda/identity/verify-token.ts)': /(^|\/)lambda\/identity\/verify-token\.ts$/,
+};
+
+/** The source paths of one file of the bundle, from the source map beside it. */
+function sourcesOf(file: string): string[] {
+  return (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+}
+
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'chat-identity-bundle-'));
   standIn = await startConnectStandIn({ ratePerSecond: false });
@@ -60,6 +75,21 @@ afterAll(async () => {
 });
 beforeEach(() => {
   standIn.reset();
+});
+
+test('a cold start loads no identity code: jose, the Secrets Manager client and the verifier are only in chunks loaded through import()', () => {
+  // Arrange
+  const graph = bundleGraph(join(handlerAssetDirectory(), HANDLER_FILE));
+
+  // Act: which files hold each part, and which of those index.mjs imports statically.
+  const placed = Object.entries(IDENTITY_CODE).map(([name, pattern]) => {
+    const files = graph.all.filter((file) => sourcesOf(file).some((source) => pattern.test(source)));
+    return { name, shipped: files.length > 0, atStart: files.filter((file) => graph.atStart.includes(file)) };
+  });
+
+  // Assert
+  expect(graph.atStart.length).toBeLessThan(graph.all.length);
+  expect(placed).toEqual(Object.keys(IDENTITY_CODE).map((name) => ({ name, shipped: true, atStart: [] })));
 });
 
 test('OIDC: a verified chat carries exactly the mapped fields; a bad token and no token behave as documented', async () => {
