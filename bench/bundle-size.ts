@@ -1,13 +1,15 @@
 /**
  * Step 1, bundle size: the deployed asset against the SDK-only function built with the same settings, and
- * against the same handler built by an actual aws-cdk-lib NodejsFunction with its default settings. Also
- * builds the variants the later steps run (the previous built-ins setting, the proposed own-code source
- * map, swapped retry schedules), and breaks the difference to the baseline down by package.
+ * against the same handler built by an actual aws-cdk-lib NodejsFunction with its default settings. Every
+ * build is measured twice: what a cold start loads (index.mjs and the chunks it imports statically) and the
+ * whole build (every chunk, the ones `import()` loads on first use too: the asset without its maps). Also
+ * builds the variants the later steps run (the previous built-ins setting, the previous one-file build, the
+ * proposed own-code source map, swapped retry schedules), and breaks the difference to the baseline down by
+ * package.
  */
 import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Metafile } from 'esbuild';
 import { HANDLER_BUNDLE, PROJECT_ROOT } from '../scripts/bundle-handler.ts';
 import {
   type BuiltBundle,
@@ -45,13 +47,20 @@ export interface BundleResults {
   readonly nodejsFunction: SizedBundle[];
   /** Other build settings (a previous one, or a proposal), applied to the handler and, where it applies, the baseline. */
   readonly alternatives: BuildAlternative[];
+  /** Deployed ÷ baseline: the whole builds (`raw…`, `gzip…`) and what a cold start loads (`atStart…`). */
   readonly ratios: {
     readonly rawVsSdkOnly: number;
     readonly gzipVsSdkOnly: number;
+    readonly atStartRawVsSdkOnly: number;
+    readonly atStartGzipVsSdkOnly: number;
     readonly rawVsNodejsFunction: Record<string, number>;
     readonly gzipVsNodejsFunction: Record<string, number>;
+    readonly atStartRawVsNodejsFunction: Record<string, number>;
   };
+  /** Where the whole builds differ, by package. */
   readonly byPackage: PackageBytes[];
+  /** Where what a cold start loads differs, by package. */
+  readonly byPackageAtStart: PackageBytes[];
 }
 
 export interface BuildAlternative {
@@ -74,6 +83,9 @@ export interface BenchBundles {
   /** The handler and the SDK-only function with Node built-ins imported as ES modules (the previous setting). */
   readonly esmBuiltinsHandler: string;
   readonly esmBuiltinsSdkOnly: string;
+  /** The handler and the SDK-only function built as one file, without code splitting (the previous setting). */
+  readonly oneFileHandler: string;
+  readonly oneFileSdkOnly: string;
   /** The deployed bundle with a source map of lambda/ only (a proposal). */
   readonly ownCodeMap: string;
 }
@@ -96,10 +108,8 @@ function runSynth(outDir: string): Promise<{ cdkVersion: string; bundles: Synthe
   });
 }
 
-/** Bytes by package where two bundles differ, largest difference first. */
-export function packageTable(deployed: Metafile, sdkOnly: Metafile): PackageBytes[] {
-  const a = bytesByPackage(deployed);
-  const b = bytesByPackage(sdkOnly);
+/** Bytes by package (`bytesByPackage`) where two bundles differ, largest difference first. */
+export function packageTable(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): PackageBytes[] {
   return [...new Set([...a.keys(), ...b.keys()])]
     .map((group) => ({
       group,
@@ -115,6 +125,7 @@ export async function measureBundles(
   workDir: string,
   log: (line: string) => void,
 ): Promise<{ results: BundleResults; bundles: BenchBundles }> {
+  // One directory per build: index.mjs and its chunks.
   const out = (name: string) => join(workDir, 'bundles', name);
   // Scratch paths mean nothing after the run; the report names them relative to the scratch directory.
   const sized = (name: string, description: string, size: BundleSize): SizedBundle => ({
@@ -125,31 +136,37 @@ export async function measureBundles(
       : relative(PROJECT_ROOT, size.file),
     bytes: size.bytes,
     gzipBytes: size.gzipBytes,
+    files: size.files,
+    atStart: size.atStart,
     mapBytes: size.mapBytes,
   });
 
   const deployed = sized(
     'deployed',
-    'assets/start-chat-contact/index.mjs as `npm run build` writes it (scripts/bundle-handler.ts)',
+    'assets/start-chat-contact/ as `npm run build` writes it (scripts/bundle-handler.ts)',
     measureBundle(HANDLER_BUNDLE),
   );
-  const rebuilt = await buildHandler(out('handler-metafile/index.mjs'));
-  if (rebuilt.bytes !== deployed.bytes) {
+  const rebuilt = await buildHandler(out('handler-metafile'));
+  if (rebuilt.bytes !== deployed.bytes || rebuilt.atStart.bytes !== deployed.atStart.bytes) {
     log(
-      `  note: the rebuilt handler (${rebuilt.bytes} B) differs from the deployed asset (${deployed.bytes} B); was \`npm run build\` run?`,
+      `  note: the rebuilt handler (${rebuilt.bytes} B, ${rebuilt.atStart.bytes} B at start) differs from the deployed asset (${deployed.bytes} B, ${deployed.atStart.bytes} B); was \`npm run build\` run?`,
     );
   }
-  const sdkOnly: BuiltBundle = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('sdk-only/index.mjs'));
-  const empty = await buildWithDeployedSettings(FIXTURES.empty, out('empty/index.mjs'));
-  const doubling = await buildHandler(out('doubling-backoff/index.mjs'), {
+  const sdkOnly: BuiltBundle = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('sdk-only'));
+  const empty = await buildWithDeployedSettings(FIXTURES.empty, out('empty'));
+  const doubling = await buildHandler(out('doubling-backoff'), {
     plugins: [replaceLambdaModule('backoff.ts', FIXTURES.doublingBackoff)],
   });
-  const spread = await buildHandler(out('spread-backoff/index.mjs'), {
+  const spread = await buildHandler(out('spread-backoff'), {
     plugins: [replaceLambdaModule('backoff.ts', FIXTURES.spreadBackoff)],
   });
-  const esmBuiltinsHandler = await buildHandler(out('esm-builtins/handler/index.mjs'), { esmBuiltins: true });
-  const esmBuiltinsSdkOnly = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('esm-builtins/sdk-only/index.mjs'), {
+  const esmBuiltinsHandler = await buildHandler(out('esm-builtins/handler'), { esmBuiltins: true });
+  const esmBuiltinsSdkOnly = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('esm-builtins/sdk-only'), {
     esmBuiltins: true,
+  });
+  const oneFileHandler = await buildHandler(out('one-file/handler'), { oneFile: true });
+  const oneFileSdkOnly = await buildWithDeployedSettings(FIXTURES.sdkOnly, out('one-file/sdk-only'), {
+    oneFile: true,
   });
 
   const ownCodeMap = withOwnCodeSourceMap(HANDLER_BUNDLE, out('own-code-source-map'));
@@ -171,9 +188,11 @@ export async function measureBundles(
 
   const rawVsNodejsFunction: Record<string, number> = {};
   const gzipVsNodejsFunction: Record<string, number> = {};
+  const atStartRawVsNodejsFunction: Record<string, number> = {};
   for (const bundle of nodejsFunction) {
     rawVsNodejsFunction[bundle.name] = ratio(deployed.bytes, bundle.bytes);
     gzipVsNodejsFunction[bundle.name] = ratio(deployed.gzipBytes, bundle.gzipBytes);
+    atStartRawVsNodejsFunction[bundle.name] = ratio(deployed.atStart.bytes, bundle.atStart.bytes);
   }
 
   const results: BundleResults = {
@@ -196,6 +215,14 @@ export async function measureBundles(
         sdkOnly: sized('sdk-only', 'SDK-only, ESM imports of built-ins', esmBuiltinsSdkOnly),
       },
       {
+        name: 'one-file',
+        status: 'previous setting',
+        description:
+          'one index.mjs, what `import()` loads included (the deployed settings without code splitting): a cold start loads all of it',
+        handler: sized('handler', 'deployed settings, one file', oneFileHandler),
+        sdkOnly: sized('sdk-only', 'SDK-only, one file', oneFileSdkOnly),
+      },
+      {
         name: 'own-code-source-map',
         status: 'proposal',
         description: 'the deployed bundle with a source map of lambda/ only',
@@ -206,10 +233,17 @@ export async function measureBundles(
     ratios: {
       rawVsSdkOnly: ratio(deployed.bytes, sdkOnly.bytes),
       gzipVsSdkOnly: ratio(deployed.gzipBytes, sdkOnly.gzipBytes),
+      atStartRawVsSdkOnly: ratio(deployed.atStart.bytes, sdkOnly.atStart.bytes),
+      atStartGzipVsSdkOnly: ratio(deployed.atStart.gzipBytes, sdkOnly.atStart.gzipBytes),
       rawVsNodejsFunction,
       gzipVsNodejsFunction,
+      atStartRawVsNodejsFunction,
     },
-    byPackage: packageTable(rebuilt.metafile, sdkOnly.metafile),
+    byPackage: packageTable(bytesByPackage(rebuilt.metafile), bytesByPackage(sdkOnly.metafile)),
+    byPackageAtStart: packageTable(
+      bytesByPackage(rebuilt.metafile, rebuilt.graph.atStart),
+      bytesByPackage(sdkOnly.metafile, sdkOnly.graph.atStart),
+    ),
   };
   const bundles: BenchBundles = {
     deployed: HANDLER_BUNDLE,
@@ -220,6 +254,8 @@ export async function measureBundles(
     nodejsFunctionBundled: synthesized.find((bundle) => bundle.name === 'defaults-bundleAwsSDK')?.file,
     esmBuiltinsHandler: esmBuiltinsHandler.file,
     esmBuiltinsSdkOnly: esmBuiltinsSdkOnly.file,
+    oneFileHandler: oneFileHandler.file,
+    oneFileSdkOnly: oneFileSdkOnly.file,
     ownCodeMap,
   };
   return { results, bundles };

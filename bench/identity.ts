@@ -2,8 +2,11 @@
  * Step `identity`, what verified customer identity costs:
  *
  * - Bundle: the deployed bundle against the same handler built without the identity step
- *   (bench/fixtures/identity-off.ts swapped in for lambda/identity/authenticate.ts), by package.
- * - Identity off (the default): cold init of the two, round-robin in fresh processes, as the cold-init step.
+ *   (bench/fixtures/identity-off.ts swapped in for lambda/identity/authenticate.ts), by package, both what a
+ *   cold start loads (index.mjs and its static chunks) and the whole build; and against the handler as it
+ *   shipped before identity, without the identity step and in one file (no code splitting).
+ * - Identity off (the default): cold init of the three, round-robin in fresh processes, as the cold-init
+ *   step, and init plus the first request (which loads the chunks a request needs on first use).
  * - Identity on, per source (OIDC with a JWKS on loopback; the shared secret from the Secrets Manager
  *   stand-in): cold init; the first request of a container with a token (which loads jose and the clients,
  *   fetches the keys and verifies) against the first request without one; then warm requests with and
@@ -11,12 +14,22 @@
  *
  * Every process is a fresh Node 24 loading the bundle as Lambda does, against the Connect stand-in.
  */
+
+import { join } from 'node:path';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
 import { DEV_SECRET_NAME, type DevIdentityProvider, startDevIdentityProvider } from '../local/dev-identity-provider.ts';
 import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in.ts';
 import { type PackageBytes, packageTable } from './bundle-size.ts';
 import { runProbeScript, shuffled } from './cold-init.ts';
-import { buildHandler, FIXTURES, measureBundle, replaceLambdaModule } from './lib/builds.ts';
+import {
+  type BuiltBundle,
+  type BundleSize,
+  buildHandler,
+  bytesByPackage,
+  FIXTURES,
+  measureBundle,
+  replaceLambdaModule,
+} from './lib/builds.ts';
 import { chatRequestEvent, lambdaEnvironment } from './lib/lambda-env.ts';
 import { bootstrapRatioInterval, median, ratio, type Summary, seededRandom, summarize } from './lib/stats.ts';
 
@@ -35,26 +48,57 @@ export interface IdentitySourceResult {
   readonly warmVerificationMs: number;
 }
 
+/** A build's bytes: the whole build (`bytes`, `gzipBytes`) and what a cold start loads (`atStart`). */
+export type IdentityBuildSize = Pick<BundleSize, 'bytes' | 'gzipBytes' | 'files' | 'atStart'>;
+
+/** Identity off: one build's cold start, in fresh processes. */
+export interface IdentityOffRun {
+  readonly init: Summary;
+  readonly initCpu: Summary;
+  /** Init and the first request (anonymous), which loads the chunks a request needs on first use. */
+  readonly initPlusFirstRequest: Summary;
+}
+
+/** The deployed bundle's cold start ÷ another build's, ratio of medians with a 95 % bootstrap interval. */
+export interface IdentityOffComparison {
+  readonly ratio: number;
+  readonly interval: [number, number];
+  readonly cpuRatio: number;
+  readonly initPlusFirstRequestRatio: number;
+  readonly initPlusFirstRequestInterval: [number, number];
+}
+
 export interface IdentityResults {
   readonly runs: number;
   readonly warmPairs: number;
   readonly bundle: {
-    readonly withIdentity: { readonly bytes: number; readonly gzipBytes: number };
-    readonly withoutIdentity: { readonly bytes: number; readonly gzipBytes: number };
+    readonly withIdentity: IdentityBuildSize;
+    readonly withoutIdentity: IdentityBuildSize;
+    /** The handler as it shipped before identity: without the identity step, one file (no code splitting). */
+    readonly beforeIdentity: IdentityBuildSize;
+    /** With minus without identity: the whole build, and what a cold start loads. */
     readonly addedBytes: number;
     readonly addedGzipBytes: number;
+    readonly addedAtStartBytes: number;
+    readonly addedAtStartGzipBytes: number;
+    /** Whole builds, with ÷ without. */
     readonly rawRatio: number;
+    /** What a cold start loads: with identity ÷ without it, and ÷ the one-file build before identity. */
+    readonly atStartRawRatio: number;
+    readonly atStartRawVsBefore: number;
+    readonly atStartGzipVsBefore: number;
+    /** Where the whole builds differ, by package. */
     readonly byPackage: PackageBytes[];
+    /** Where what a cold start loads differs, by package. */
+    readonly byPackageAtStart: PackageBytes[];
   };
-  /** Identity off: cold init of the deployed bundle and of the one without identity code. */
+  /** Identity off: the cold start of the deployed bundle, of the one without identity code, and of the one before. */
   readonly off: {
-    readonly deployed: Summary;
-    readonly withoutIdentity: Summary;
-    readonly deployedCpu: Summary;
-    readonly withoutIdentityCpu: Summary;
-    readonly ratio: number;
-    readonly interval: [number, number];
-    readonly cpuRatio: number;
+    readonly deployed: IdentityOffRun;
+    readonly withoutIdentity: IdentityOffRun;
+    readonly beforeIdentity: IdentityOffRun;
+    readonly vsWithout: IdentityOffComparison;
+    readonly vsBefore: IdentityOffComparison;
   };
   readonly sources: IdentitySourceResult[];
 }
@@ -133,16 +177,24 @@ export async function measureIdentity(options: {
   readonly log: (line: string) => void;
 }): Promise<IdentityResults> {
   const warmPairs = options.warmPairs ?? 50;
-  const withIdentity = await buildHandler(`${options.workDir}/identity/with/index.mjs`);
-  const withoutIdentity = await buildHandler(`${options.workDir}/identity/without/index.mjs`, {
-    plugins: [replaceLambdaModule('authenticate.ts', FIXTURES.identityOff)],
-  });
+  const out = (name: string) => join(options.workDir, 'identity', name);
+  const withIdentity = await buildHandler(out('with'));
+  const identityOff = { plugins: [replaceLambdaModule('authenticate.ts', FIXTURES.identityOff)] };
+  const withoutIdentity = await buildHandler(out('without'), identityOff);
+  const beforeIdentity = await buildHandler(out('before'), { ...identityOff, oneFile: true });
   const deployedSize = measureBundle(options.deployed);
-  if (deployedSize.bytes !== withIdentity.bytes) {
+  if (deployedSize.bytes !== withIdentity.bytes || deployedSize.atStart.bytes !== withIdentity.atStart.bytes) {
     options.log(
       `  note: the rebuilt handler (${withIdentity.bytes} B) differs from the deployed asset; was \`npm run build\` run?`,
     );
   }
+  const size = ({ bytes, gzipBytes, files, atStart }: BuiltBundle): IdentityBuildSize => ({
+    bytes,
+    gzipBytes,
+    files,
+    atStart,
+  });
+  const atStartOf = (bundle: BuiltBundle) => bytesByPackage(bundle.metafile, bundle.graph.atStart);
 
   const oidc: DevIdentityProvider = await startDevIdentityProvider({ kind: 'oidc', tokenLifetimeSeconds: 3_600 });
   const shared: DevIdentityProvider = await startDevIdentityProvider({ kind: 'shared-secret' });
@@ -175,6 +227,11 @@ export async function measureIdentity(options: {
         run: () =>
           probe(withoutIdentity.file, options.standIn, { env: {}, token: '', first: 'anonymous', warmPairs: 0 }),
       },
+      {
+        name: 'off:before',
+        run: () =>
+          probe(beforeIdentity.file, options.standIn, { env: {}, token: '', first: 'anonymous', warmPairs: 0 }),
+      },
       ...(['oidc', 'shared-secret'] as const).flatMap((source) =>
         (['verified', 'anonymous'] as const).map((first) => ({
           name: `${source}:${first}`,
@@ -200,29 +257,54 @@ export async function measureIdentity(options: {
     }
 
     const get = (name: string) => samples.get(name)!;
-    const offDeployed = get('off:deployed').map((s) => s.initMs);
-    const offWithout = get('off:without').map((s) => s.initMs);
-    const offDeployedCpu = get('off:deployed').map((s) => s.initCpuMs);
-    const offWithoutCpu = get('off:without').map((s) => s.initCpuMs);
+    const series = (name: string) => ({
+      init: get(name).map((s) => s.initMs),
+      initCpu: get(name).map((s) => s.initCpuMs),
+      initPlusFirstRequest: get(name).map((s) => s.initMs + s.firstMs),
+    });
+    const offRun = (name: string): IdentityOffRun => {
+      const s = series(name);
+      return {
+        init: summarize(s.init),
+        initCpu: summarize(s.initCpu),
+        initPlusFirstRequest: summarize(s.initPlusFirstRequest),
+      };
+    };
+    const offComparison = (numerator: string, denominator: string): IdentityOffComparison => {
+      const a = series(numerator);
+      const b = series(denominator);
+      return {
+        ratio: ratio(median(a.init), median(b.init)),
+        interval: bootstrapRatioInterval(a.init, b.init),
+        cpuRatio: ratio(median(a.initCpu), median(b.initCpu)),
+        initPlusFirstRequestRatio: ratio(median(a.initPlusFirstRequest), median(b.initPlusFirstRequest)),
+        initPlusFirstRequestInterval: bootstrapRatioInterval(a.initPlusFirstRequest, b.initPlusFirstRequest),
+      };
+    };
     return {
       runs: options.runs,
       warmPairs,
       bundle: {
-        withIdentity: { bytes: withIdentity.bytes, gzipBytes: withIdentity.gzipBytes },
-        withoutIdentity: { bytes: withoutIdentity.bytes, gzipBytes: withoutIdentity.gzipBytes },
+        withIdentity: size(withIdentity),
+        withoutIdentity: size(withoutIdentity),
+        beforeIdentity: size(beforeIdentity),
         addedBytes: withIdentity.bytes - withoutIdentity.bytes,
         addedGzipBytes: withIdentity.gzipBytes - withoutIdentity.gzipBytes,
+        addedAtStartBytes: withIdentity.atStart.bytes - withoutIdentity.atStart.bytes,
+        addedAtStartGzipBytes: withIdentity.atStart.gzipBytes - withoutIdentity.atStart.gzipBytes,
         rawRatio: ratio(withIdentity.bytes, withoutIdentity.bytes),
-        byPackage: packageTable(withIdentity.metafile, withoutIdentity.metafile),
+        atStartRawRatio: ratio(withIdentity.atStart.bytes, withoutIdentity.atStart.bytes),
+        atStartRawVsBefore: ratio(withIdentity.atStart.bytes, beforeIdentity.atStart.bytes),
+        atStartGzipVsBefore: ratio(withIdentity.atStart.gzipBytes, beforeIdentity.atStart.gzipBytes),
+        byPackage: packageTable(bytesByPackage(withIdentity.metafile), bytesByPackage(withoutIdentity.metafile)),
+        byPackageAtStart: packageTable(atStartOf(withIdentity), atStartOf(withoutIdentity)),
       },
       off: {
-        deployed: summarize(offDeployed),
-        withoutIdentity: summarize(offWithout),
-        deployedCpu: summarize(offDeployedCpu),
-        withoutIdentityCpu: summarize(offWithoutCpu),
-        ratio: ratio(median(offDeployed), median(offWithout)),
-        interval: bootstrapRatioInterval(offDeployed, offWithout),
-        cpuRatio: ratio(median(offDeployedCpu), median(offWithoutCpu)),
+        deployed: offRun('off:deployed'),
+        withoutIdentity: offRun('off:without'),
+        beforeIdentity: offRun('off:before'),
+        vsWithout: offComparison('off:deployed', 'off:without'),
+        vsBefore: offComparison('off:deployed', 'off:before'),
       },
       sources: (['oidc', 'shared-secret'] as const).map((source): IdentitySourceResult => {
         const verified = get(`${source}:verified`);

@@ -81,7 +81,7 @@ async function buildVariants(
   workDir: string,
 ): Promise<Record<MetricsVariantName, { file: string; powertoolsBytes: number }>> {
   const fixture = (file: string) => join(BENCH_DIR, 'fixtures', file);
-  const out = (name: string) => join(workDir, 'bundles', `metrics-${name}`, 'index.mjs');
+  const out = (name: string) => join(workDir, 'bundles', `metrics-${name}`);
   const none = await buildHandler(out('none'), {
     plugins: [
       replaceLambdaModule('metrics.ts', fixture('metrics-none.ts')),

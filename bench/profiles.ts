@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConnectStandIn } from '../local/connect-stand-in/connect-stand-in.ts';
+import { bundleGraph } from '../scripts/bundle-graph.ts';
 import { type ColdVariant, probeOnce } from './cold-init.ts';
 import { attributeProfile, type CpuProfile } from './lib/cpu-profile.ts';
 import { type RawSourceMap, SourceLookup } from './lib/source-map.ts';
@@ -39,8 +40,14 @@ function readProfiles(dir: string): CpuProfile[] {
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile);
 }
 
-function lookupFor(bundle: string): SourceLookup {
-  return new SourceLookup(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as RawSourceMap);
+/** The source map of every file of the bundle (index.mjs and its chunks), by file URL. */
+function lookupsFor(bundle: string): Map<string, SourceLookup> {
+  return new Map(
+    bundleGraph(bundle).all.map((file) => [
+      pathToFileURL(file).href,
+      new SourceLookup(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as RawSourceMap),
+    ]),
+  );
 }
 
 /** Sums the attributed profiles of one bundle and divides by `per` (runs or requests), in `unit` µs. */
@@ -51,12 +58,11 @@ function attributed(
   unitUs: number,
   harness?: string,
 ): Map<string, number> {
-  const lookup = lookupFor(bundle);
-  const url = pathToFileURL(bundle).href;
+  const lookups = lookupsFor(bundle);
   const harnessUrl = harness === undefined ? undefined : pathToFileURL(harness).href;
   const totals = new Map<string, number>();
   for (const profile of profiles) {
-    for (const [group, us] of attributeProfile(profile, url, lookup, harnessUrl))
+    for (const [group, us] of attributeProfile(profile, lookups, harnessUrl))
       totals.set(group, (totals.get(group) ?? 0) + us);
   }
   for (const [group, us] of totals) totals.set(group, us / per / unitUs);

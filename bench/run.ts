@@ -125,6 +125,7 @@ function environment(): Environment {
 }
 
 const PREVIOUS = 'ESM imports of built-ins (the previous setting)';
+const ONE_FILE = 'one index.mjs, no code splitting (the previous setting)';
 const SM_ON = `NODE_OPTIONS=${SOURCE_MAPS} (the construct's enableSourceMaps: true)`;
 
 function coldVariants(bundles: BenchBundles): ColdVariant[] {
@@ -154,6 +155,8 @@ function coldVariants(bundles: BenchBundles): ColdVariant[] {
       bundle: bundles.esmBuiltinsSdkOnly,
     },
     { name: 'esm-builtins:deployed', description: `the handler, ${PREVIOUS}`, bundle: bundles.esmBuiltinsHandler },
+    { name: 'one-file:sdk-only', description: `SDK-only function, ${ONE_FILE}`, bundle: bundles.oneFileSdkOnly },
+    { name: 'one-file:deployed', description: `the handler, ${ONE_FILE}`, bundle: bundles.oneFileHandler },
     {
       name: 'proposal:own-code map+sm',
       description: `proposal: the deployed bundle with a source map of lambda/ only, ${SM_ON}`,
@@ -234,6 +237,36 @@ const COLD_COMPARISONS = [
     name: 'previous setting: handler vs SDK-only, both with ESM imports of built-ins (init)',
     numerator: 'esm-builtins:deployed',
     denominator: 'esm-builtins:sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'code splitting (deployed) vs one file (previous), handler (init)',
+    numerator: 'deployed',
+    denominator: 'one-file:deployed',
+    measure: 'init',
+  },
+  {
+    name: 'code splitting (deployed) vs one file (previous), handler (init CPU time)',
+    numerator: 'deployed',
+    denominator: 'one-file:deployed',
+    measure: 'initCpu',
+  },
+  {
+    name: 'code splitting (deployed) vs one file (previous), handler (init + first request)',
+    numerator: 'deployed',
+    denominator: 'one-file:deployed',
+    measure: 'initPlusFirstRequest',
+  },
+  {
+    name: 'code splitting (deployed) vs one file (previous), SDK-only (init)',
+    numerator: 'sdk-only',
+    denominator: 'one-file:sdk-only',
+    measure: 'init',
+  },
+  {
+    name: 'previous setting: handler vs SDK-only, both in one file (init)',
+    numerator: 'one-file:deployed',
+    denominator: 'one-file:sdk-only',
     measure: 'init',
   },
   {

@@ -1,6 +1,7 @@
 /**
  * Attributes the samples of a V8 CPU profile (`node --cpu-prof`) to where the time went: each sample goes
- * to the package of the innermost stack frame that lies in the bundle (through its source map), so Node
+ * to the package of the innermost stack frame that lies in the bundle (index.mjs or one of its chunks,
+ * through that file's source map), so Node
  * internals called by a package count for that package; samples with no bundle frame are V8 or Node work
  * (compiling modules, loading built-ins, garbage collection). Function-level only: top-level statements of
  * an ES-module bundle all run in one frame, reported as "bundle top level".
@@ -39,13 +40,13 @@ const MODULE_LOADING =
   /^(compileSourceTextModule|compileForInternalLoader|compileFunction|requireBuiltin|maybeCacheSourceMap)$/;
 
 /**
- * Microseconds of samples per group. `bundleUrl` is the bundle's file URL as the profile names it; frames of
- * `harnessUrl` (the benchmark's own instance script) are counted apart, as they are outside the timings.
+ * Microseconds of samples per group. `lookups` holds the source map of each file of the bundle by its file
+ * URL as the profile names it; frames of `harnessUrl` (the benchmark's own instance script) are counted
+ * apart, as they are outside the timings.
  */
 export function attributeProfile(
   profile: CpuProfile,
-  bundleUrl: string,
-  lookup: SourceLookup,
+  lookups: ReadonlyMap<string, SourceLookup>,
   harnessUrl?: string,
 ): Map<string, number> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -60,7 +61,8 @@ export function attributeProfile(
     let sawModuleLoading = false;
     for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
       const frame = byId.get(current)!.callFrame;
-      if (frame.url === bundleUrl) {
+      const lookup = lookups.get(frame.url);
+      if (lookup !== undefined) {
         const source = lookup.sourceAt(frame.lineNumber, frame.columnNumber);
         group =
           source === undefined || (frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0)

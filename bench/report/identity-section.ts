@@ -1,5 +1,6 @@
 /** The report's part on verified customer identity (step `identity`, bench/identity.ts). */
-import type { IdentityResults } from '../identity.ts';
+import type { PackageBytes } from '../bundle-size.ts';
+import type { IdentityBuildSize, IdentityOffComparison, IdentityOffRun, IdentityResults } from '../identity.ts';
 import { fixed, kB, markdownTable, ms, textTable, times } from '../lib/format.ts';
 
 function signed(value: number): string {
@@ -10,37 +11,56 @@ function bytesSigned(value: number): string {
   return `${value >= 0 ? '+' : '−'}${kB(Math.abs(value))}`;
 }
 
+function offComparisonText(c: IdentityOffComparison): string {
+  return `init ${times(c.ratio)} [95 % CI ${fixed(c.interval[0], 3)}–${fixed(c.interval[1], 3)}], init CPU time ${times(c.cpuRatio)}, init + first request ${times(c.initPlusFirstRequestRatio)} [${fixed(c.initPlusFirstRequestInterval[0], 3)}–${fixed(c.initPlusFirstRequestInterval[1], 3)}]`;
+}
+
+function byPackageText(rows: readonly PackageBytes[]): string {
+  const shown = rows.filter((row) => Math.abs(row.difference) >= 100);
+  return shown.length === 0
+    ? 'nothing over 0.1 kB'
+    : shown.map((row) => `${row.group} ${bytesSigned(row.difference)}`).join(', ');
+}
+
 export function identitySection(identity: IdentityResults | undefined): string[] {
   if (!identity) return [];
   const { bundle, off } = identity;
+  const row = (label: string, size: IdentityBuildSize, run: IdentityOffRun) => [
+    label,
+    kB(size.atStart.bytes),
+    kB(size.atStart.gzipBytes),
+    kB(size.bytes),
+    kB(size.gzipBytes),
+    ms(run.init.median),
+    ms(run.initCpu.median),
+    ms(run.initPlusFirstRequest.median),
+  ];
   return [
     '## Verified identity',
     '',
-    `What the \`identity\` prop costs. The deployed bundle always holds the identity code, loaded on the first request that carries a token; the baseline is the same handler built without the identity step (bench/fixtures/identity-off.ts), measured in the same run. ${identity.runs} fresh processes per kind, round-robin.`,
+    `What the \`identity\` prop costs. The deployed bundle always holds the identity code, in chunks that \`import()\` loads on the first request that carries a token; the baselines are the same handler built without the identity step (bench/fixtures/identity-off.ts), measured in the same run, code-split as deployed and in one file as it shipped before identity (no code splitting). *At start* is what a cold start loads (index.mjs and the chunks it imports statically), *whole* every file of the build (the asset without its maps); gzip -9 of each file, summed. ${identity.runs} fresh processes per kind, round-robin; identity off in all three, medians.`,
     '',
     markdownTable(
-      ['bundle', 'raw', 'gzip'],
       [
-        [
-          'deployed (identity code included, loaded lazily)',
-          kB(bundle.withIdentity.bytes),
-          kB(bundle.withIdentity.gzipBytes),
-        ],
-        [
-          'the handler without the identity step',
-          kB(bundle.withoutIdentity.bytes),
-          kB(bundle.withoutIdentity.gzipBytes),
-        ],
-        [`**added** (${times(bundle.rawRatio)})`, bytesSigned(bundle.addedBytes), bytesSigned(bundle.addedGzipBytes)],
+        'build',
+        'at start, raw',
+        'at start, gzip',
+        'whole, raw',
+        'whole, gzip',
+        'cold init',
+        'init CPU time',
+        'init + first request',
+      ],
+      [
+        row('**deployed** (identity code in lazily loaded chunks)', bundle.withIdentity, off.deployed),
+        row('the handler without the identity step, code-split', bundle.withoutIdentity, off.withoutIdentity),
+        row('before identity: without the identity step, one file', bundle.beforeIdentity, off.beforeIdentity),
       ],
     ),
     '',
-    `By package: ${bundle.byPackage
-      .filter((row) => Math.abs(row.difference) >= 100)
-      .map((row) => `${row.group} ${bytesSigned(row.difference)}`)
-      .join(', ')}.`,
+    `**Added by the identity code**: at start ${bytesSigned(bundle.addedAtStartBytes)} raw / ${bytesSigned(bundle.addedAtStartGzipBytes)} gzip (${times(bundle.atStartRawRatio)}; ${byPackageText(bundle.byPackageAtStart)}); whole ${bytesSigned(bundle.addedBytes)} raw / ${bytesSigned(bundle.addedGzipBytes)} gzip (${times(bundle.rawRatio)}; ${byPackageText(bundle.byPackage)}).`,
     '',
-    `**Identity off** (the default), cold init: ${ms(off.deployed.median)} vs ${ms(off.withoutIdentity.median)} without the identity code: ${times(off.ratio)} [95 % CI ${fixed(off.interval[0], 3)}–${fixed(off.interval[1], 3)}]; init CPU time ${times(off.cpuRatio)}.`,
+    `**Identity off** (the default), the deployed bundle's cold start against the handler without the identity code: ${offComparisonText(off.vsWithout)}. Against the one-file build before identity: at start ${times(bundle.atStartRawVsBefore)} raw, ${times(bundle.atStartGzipVsBefore)} gzip; ${offComparisonText(off.vsBefore)}.`,
     '',
     '**Identity on** (medians; the first request of a container with a token loads jose and the clients, fetches the keys over loopback and verifies; warm requests with and without a token alternate in the same processes):',
     '',
@@ -75,7 +95,8 @@ export function identitySummary(identity: IdentityResults | undefined): string[]
   const { bundle, off } = identity;
   return [
     '',
-    `Verified identity: bundle ${bytesSigned(bundle.addedBytes)} raw / ${bytesSigned(bundle.addedGzipBytes)} gzip (${times(bundle.rawRatio)}); identity off, cold init ${times(off.ratio)} [${fixed(off.interval[0], 3)}–${fixed(off.interval[1], 3)}] vs the handler without it`,
+    `Verified identity: at start ${bytesSigned(bundle.addedAtStartBytes)} raw, whole ${bytesSigned(bundle.addedBytes)} raw / ${bytesSigned(bundle.addedGzipBytes)} gzip (${times(bundle.rawRatio)}); identity off, cold init ${times(off.vsWithout.ratio)} [${fixed(off.vsWithout.interval[0], 3)}–${fixed(off.vsWithout.interval[1], 3)}] vs the handler without it`,
+    `Against the one-file build before identity: at start ${kB(bundle.withIdentity.atStart.bytes)} vs ${kB(bundle.beforeIdentity.atStart.bytes)} (${times(bundle.atStartRawVsBefore)}); cold init ${times(off.vsBefore.ratio)} [${fixed(off.vsBefore.interval[0], 3)}–${fixed(off.vsBefore.interval[1], 3)}], init + first request ${times(off.vsBefore.initPlusFirstRequestRatio)} [${fixed(off.vsBefore.initPlusFirstRequestInterval[0], 3)}–${fixed(off.vsBefore.initPlusFirstRequestInterval[1], 3)}]`,
     textTable(
       ['source', 'cold init', 'first verification', 'warm verification'],
       identity.sources.map((s) => [
