@@ -9,18 +9,19 @@
  * string of the importer: a query on index.mjs alone would give each container its own index.mjs but one
  * shared set of chunks (and the state in them). So each container loads its own copy of the asset
  * directory, hard links where the file system allows them (no bytes copied), in a temporary directory
- * removed by the loader's `close()` (and, as a backstop, when the process exits). The copy is also a snapshot: a rebuild while the container lives (which
+ * named after the process, removed by the loader's `close()` (and, as a backstop, when the process exits, or
+ * by the next process's first load if this one was killed). The copy is also a snapshot: a rebuild while the container lives (which
  * renames files into place and removes stale chunks) cannot pull a chunk from under a later `import()`.
  *
  * The environment is the process's own (`process.env`): the AWS SDK inside the bundle reads it, at load
  * and later. One process therefore runs one function configuration.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { filesUnder, HANDLER_BUNDLE } from '../scripts/bundle-handler.ts';
+import { filesUnder, HANDLER_BUNDLE, processRunning } from '../scripts/bundle-handler.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -40,6 +41,18 @@ export class MissingBundleError extends Error {
 let previousLoad: Promise<unknown> = Promise.resolve();
 /** Every container copy not yet removed, in this process. */
 const containerCopies = new Set<string>();
+const COPY_PREFIX = 'start-chat-contact-container-';
+let sweptKilledProcesses = false;
+
+/** Removes the container copies of processes that ended without removing theirs (killed). */
+function sweepCopiesOfEndedProcesses(): void {
+  sweptKilledProcesses = true;
+  for (const name of readdirSync(tmpdir())) {
+    const pid = new RegExp(`^${COPY_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (pid !== undefined && !processRunning(Number(pid)))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 function removeCopy(directory: string): void {
   rmSync(directory, { recursive: true, force: true });
@@ -70,7 +83,8 @@ function copyTree(from: string, to: string): void {
  * entry. A file removed while it is copied (a rebuild replacing a stale chunk) starts the copy again.
  */
 function containerCopy(bundle: string): { readonly directory: string; readonly entry: string } {
-  const directory = mkdtempSync(join(tmpdir(), 'start-chat-contact-container-'));
+  if (!sweptKilledProcesses) sweepCopiesOfEndedProcesses();
+  const directory = mkdtempSync(join(tmpdir(), `${COPY_PREFIX}${process.pid}-`));
   containerCopies.add(directory);
   for (let attempt = 1; ; attempt++) {
     try {

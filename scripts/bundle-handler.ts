@@ -104,17 +104,21 @@ export function filesUnder(directory: string): string[] {
   }
 }
 
+/** Whether a process with this id is running. */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has that id, so it is running.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether `file` is being written by a build still running (renamed into place when whole). */
 function inFlight(file: string): boolean {
   const pid = /\.(\d+)\.tmp$/.exec(file)?.[1];
-  if (pid === undefined) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user has that id, so it is alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== undefined && processRunning(Number(pid));
 }
 
 /**

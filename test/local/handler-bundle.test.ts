@@ -3,7 +3,8 @@
  * container gets its own instance of every file of the bundle, the chunks index.mjs imports statically and
  * the ones it imports on first use alike, so no module-level state is shared between containers; and a
  * container keeps working when the asset directory is rebuilt under it. Shown with a small bundle of the
- * same shape (an entry, a static chunk and a lazy one, each counting the calls it served).
+ * same shape (an entry, a static chunk and a lazy one, each counting the calls it served). The copies each
+ * container loads from are removed when the API closes, or by a later process when this one was killed.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,24 @@ beforeEach(() => {
 afterEach(async () => {
   await loader?.close();
   rmSync(assetDir, { recursive: true, force: true });
+});
+
+// First in this file: the sweep runs on a process's first load.
+test('the first load removes the copies a killed process left, and no copy of a running one', async () => {
+  // Arrange: a copy of a process that cannot exist (above Linux's largest id), and one of this process.
+  const killed = join(tmpdir(), `start-chat-contact-container-${2 ** 22 + 1}-left`);
+  const running = mkdtempSync(join(tmpdir(), `start-chat-contact-container-${process.pid}-`));
+  mkdirSync(join(killed, 'chunks'), { recursive: true });
+  writeFileSync(join(killed, 'index.mjs'), ENTRY);
+  loader = bundledHandlerLoader({}, writeBundle(assetDir));
+
+  // Act
+  await loader();
+
+  // Assert
+  expect(existsSync(killed)).toBe(false);
+  expect(existsSync(running)).toBe(true);
+  rmSync(running, { recursive: true });
 });
 
 test('each container has its own instance of the entry and of every chunk, static or loaded on first use', async () => {
