@@ -21,7 +21,7 @@ export interface BundledRun {
 }
 
 export interface BundledHandlerOptions {
-  /** The directory holding index.mjs. */
+  /** The directory holding index.mjs and its chunks. */
   readonly assetDirectory: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly events: readonly APIGatewayProxyEvent[];
