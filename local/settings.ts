@@ -172,19 +172,24 @@ function settingText(file: string, key: string, value: unknown): string | undefi
   throw new SettingsError(`${file}: "${key}" must be a string, number, boolean or list of strings`);
 }
 
-/** Reads a JSON config file: an object keyed by the same names as the environment variables. */
-export function readConfigFile(
-  path: string,
-  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
-): Record<string, string> {
-  let text: string;
+function readUtf8(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** A file a setting names, as text; a file that cannot be read is a `SettingsError` naming it and why. */
+function readSettingsFile(what: string, path: string, readFile: (path: string) => string): string {
   try {
-    text = readFile(path);
+    return readFile(path);
   } catch (error) {
     throw new SettingsError(
-      `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `Cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
+}
+
+/** Reads a JSON config file: an object keyed by the same names as the environment variables. */
+export function readConfigFile(path: string, readFile: (path: string) => string = readUtf8): Record<string, string> {
+  const text = readSettingsFile('the config file', path, readFile);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -434,18 +439,8 @@ export function readSettings(
 }
 
 /** Reads and checks `--agent-script FILE`. */
-function readAgentScript(
-  path: string,
-  readFile: (path: string) => string = (file) => readFileSync(file, 'utf8'),
-): AgentScript {
-  let text: string;
-  try {
-    text = readFile(path);
-  } catch (error) {
-    throw new SettingsError(
-      `Cannot read the agent script ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+function readAgentScript(path: string, readFile: (path: string) => string = readUtf8): AgentScript {
+  const text = readSettingsFile('the agent script', path, readFile);
   try {
     return parseAgentScript(text, path);
   } catch (error) {
