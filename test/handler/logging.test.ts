@@ -9,7 +9,7 @@ import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-st
 import { DEV_AUDIENCE, type DevIdentityProvider, startDevIdentityProvider } from '../../local/dev-identity-provider.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { emfDocuments } from '../support/emf.ts';
-import { baseEnv, chatEvent, invoke, loadHandler } from '../support/handler.ts';
+import { baseEnv, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
 import { bearer, now } from '../support/tokens.ts';
 
 const SENTINEL = {
@@ -123,6 +123,17 @@ describe.each(['DEBUG', 'INFO', 'WARN', 'ERROR'])('at log level %s', (level) => 
   });
 });
 
+/** Invokes the handler with a minimal chat request, capturing its output; returns the answer and its request line. */
+async function requestLogLine(handler: Handler) {
+  const output = captureOutput();
+  try {
+    const answer = await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
+    return { answer, line: output.records().find((record) => record.outcome !== undefined) };
+  } finally {
+    output.restore();
+  }
+}
+
 test('the success line carries outcome, status, attempts, latency, Connect request id and ContactId', async () => {
   const handler = await loadHandler({
     ...baseEnv(standIn.url),
@@ -130,14 +141,7 @@ test('the success line carries outcome, status, attempts, latency, Connect reque
     POWERTOOLS_LOG_LEVEL: 'INFO',
   });
   standIn.script({ error: 'TooManyRequestsException' });
-  const output = captureOutput();
-  let answer;
-  try {
-    answer = await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
-  } finally {
-    output.restore();
-  }
-  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  const { answer, line } = await requestLogLine(handler);
   const lastCall = standIn.startChatCalls().at(-1)!;
   expect(line).toMatchObject({
     level: 'INFO',
@@ -154,13 +158,7 @@ test('the success line carries outcome, status, attempts, latency, Connect reque
 test('a failed call is logged with its error code, Connect error name, attempts and request id', async () => {
   const handler = await loadHandler({ ...baseEnv(standIn.url), POWERTOOLS_LOG_LEVEL: 'INFO' });
   standIn.script({ error: 'LimitExceededException' });
-  const output = captureOutput();
-  try {
-    await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
-  } finally {
-    output.restore();
-  }
-  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  const { line } = await requestLogLine(handler);
   expect(line).toMatchObject({
     level: 'WARN',
     outcome: 'capacity_exceeded',
@@ -180,13 +178,7 @@ test('a request Connect keeps throttling past the retry budget is logged as thro
     POWERTOOLS_LOG_LEVEL: 'INFO',
   });
   standIn.script(...Array.from({ length: 20 }, () => ({ error: 'TooManyRequestsException' as const })));
-  const output = captureOutput();
-  try {
-    await invoke(handler, chatEvent({ body: { ParticipantDetails: { DisplayName: 'Ada' } } }));
-  } finally {
-    output.restore();
-  }
-  const [line] = output.records().filter((record) => record.outcome !== undefined);
+  const { line } = await requestLogLine(handler);
   expect(line).toMatchObject({
     level: 'WARN',
     message: 'chat start throttled',
