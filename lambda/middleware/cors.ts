@@ -5,6 +5,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { CORS_PREFLIGHT } from '../../lib/cors-preflight.ts';
 import type { AllowedOrigins } from '../config.ts';
 import { OriginNotAllowedError } from '../errors.ts';
 import { getHeader } from '../http-headers.ts';
@@ -15,7 +16,7 @@ export interface CorsOptions {
   readonly exposeHeaders?: readonly string[];
 }
 
-const defaults = { exposeHeaders: ['Retry-After'] } satisfies Partial<CorsOptions>;
+const defaults = { exposeHeaders: CORS_PREFLIGHT.exposeHeaders } satisfies Partial<CorsOptions>;
 
 export function isOriginAllowed(origin: string, allowedOrigins: AllowedOrigins): boolean {
   return allowedOrigins === '*' || allowedOrigins.has(origin);

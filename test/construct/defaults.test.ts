@@ -233,7 +233,7 @@ describe('gateway responses', () => {
     expect(response!.Properties.StatusCode).toBe(status);
     expect(response!.Properties.ResponseParameters).toMatchObject({
       'gatewayresponse.header.Access-Control-Allow-Origin': `'${ORIGIN}'`,
-      'gatewayresponse.header.Access-Control-Expose-Headers': "'Retry-After'",
+      'gatewayresponse.header.Access-Control-Expose-Headers': "'Retry-After, WWW-Authenticate'",
       'gatewayresponse.header.Vary': "'Origin'",
       'gatewayresponse.header.Cache-Control': "'no-store'",
     });

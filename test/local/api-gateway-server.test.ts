@@ -152,7 +152,7 @@ test.each([
     await expectGatewayResponse(response, 'MISSING_AUTHENTICATION_TOKEN');
     expect(response.status).toBe(404);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After, WWW-Authenticate');
     expect(response.headers.get('vary')).toBe('Origin');
     expect(events).toHaveLength(0);
   },
@@ -205,7 +205,7 @@ test('the preflight of an allowed origin allows POST with the widget headers, wi
     'Content-Type,Idempotency-Key,X-Requested-With,Authorization',
   );
   expect(response.headers.get('access-control-max-age')).toBe('600');
-  expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
+  expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After,WWW-Authenticate');
   expect(response.headers.get('vary')).toBe('Origin');
   expect(response.headers.get('content-length')).toBeNull();
   expect(events).toHaveLength(0);
