@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { type ClaimMapping, RESERVED_NAMES } from '../../lib/handler-contract.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { isPlainObject } from '../is-plain-object.ts';
-import { attributesBytes, CONTROL_CHARACTER, FIELD_RULES, LIMITS } from '../request-schema.ts';
+import { CONTROL_CHARACTER, FIELD_RULES } from '../request-schema.ts';
 
 /** What a verified token says about the customer, ready for StartChatContact. */
 export interface VerifiedIdentity {
@@ -75,12 +75,7 @@ function attributesFromClaims(payload: Readonly<Record<string, unknown>>, mappin
     if (value === undefined) continue;
     attributes[key] = checked(CLAIM_RULES.attributeValue, value, name, `Attributes.${key}`);
   }
-  if (attributesBytes(attributes) > LIMITS.attributesBytes) {
-    throw new UnauthenticatedError(
-      'bad_claim',
-      `the attributes from the token total more than ${LIMITS.attributesBytes} UTF-8 bytes`,
-    );
-  }
+  // Connect's byte total is checked where the endpoint's own attributes are added (start-chat-input.ts).
   return attributes;
 }
 

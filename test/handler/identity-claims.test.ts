@@ -198,6 +198,26 @@ describe('bad claims, each 401 naming the claim without its value', () => {
     ],
   ];
 
+  test('attributes over Connect’s 32,768 bytes with the ones the endpoint adds', async () => {
+    // Arrange: the server's attributes leave 100 bytes; customerTier and its value take 92 bytes, then 212
+    const serverValue = 'é'.repeat((32_768 - 'filler'.length - 100) / 2);
+    const h = await loadHandler(env({ SERVER_ATTRIBUTES: JSON.stringify({ filler: serverValue }) }));
+    // Act
+    const fits = await send({ tier: 'g'.repeat(80) }, {}, h);
+    const over = await send({ tier: 'g'.repeat(200) }, {}, h);
+    // Assert
+    expectStarted(fits);
+    expect(standIn.startChatCalls()).toHaveLength(1);
+    expectUnauthenticated(
+      over,
+      /bad claim: the attributes from the token, with the ones this endpoint adds, total more than 32768 UTF-8 bytes/,
+      {
+        standIn,
+        callsBefore: 1,
+      },
+    );
+  });
+
   test.each(cases)('%s', async (_name, claims, problem) => {
     // Act
     const answer = await send(claims);

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { type DevIdentityProvider, startDevIdentityProvider } from '../../local/dev-identity-provider.ts';
 import { expectStarted, expectUnauthenticated, lastForwarded } from '../support/expectations.ts';
-import { baseEnv, chatBody, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
+import {
+  baseEnv,
+  chatBody,
+  chatEvent,
+  FLOW_ID,
+  type Handler,
+  INSTANCE_ID,
+  invoke,
+  loadHandler,
+} from '../support/handler.ts';
 import { bearer, now } from '../support/tokens.ts';
 
 const POOL = 'us-east-1_AbCdEf123';
@@ -85,12 +94,16 @@ describe('ID tokens', () => {
   ])('from %s start a verified chat', async (_name, iss) => {
     const answer = await send(handler, await idToken({ iss }));
     expectStarted(answer);
-    expect(lastForwarded(standIn)).toMatchObject({
+    expect(lastForwarded(standIn)).toEqual({
+      InstanceId: INSTANCE_ID,
+      ContactFlowId: FLOW_ID,
+      ParticipantDetails: { DisplayName: 'Ada' },
       CustomerId: '8d1c2e3f-0000-4000-8000-000000000001',
       Attributes: { plan: 'business' },
       SegmentAttributes: {
         'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } },
       },
+      ClientToken: expect.any(String),
     });
   });
 
@@ -125,8 +138,11 @@ describe('access tokens', () => {
     handler = await loadHandler(cognitoEnv('access'));
   });
 
-  test('start a verified chat; client_id is the app client', async () => {
-    expectStarted(await send(handler, await accessToken()));
+  test.each([
+    ['the original issuer form', ORIGINAL_ISSUER],
+    ['the updated issuer form', UPDATED_ISSUER],
+  ])('from %s start a verified chat; client_id is the app client', async (_name, iss) => {
+    expectStarted(await send(handler, await accessToken({ iss })));
     expect(lastForwarded(standIn).CustomerId).toBe('8d1c2e3f-0000-4000-8000-000000000001');
   });
 

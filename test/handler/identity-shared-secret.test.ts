@@ -12,7 +12,16 @@ import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-st
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { expectError, expectStarted, expectUnauthenticated, lastForwarded } from '../support/expectations.ts';
-import { baseEnv, chatBody, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
+import {
+  baseEnv,
+  chatBody,
+  chatEvent,
+  FLOW_ID,
+  type Handler,
+  INSTANCE_ID,
+  invoke,
+  loadHandler,
+} from '../support/handler.ts';
 import { bearer, compact, hs256, now } from '../support/tokens.ts';
 
 const WIDGET_ID = '3f6b2a51-widget';
@@ -82,20 +91,29 @@ beforeEach(() => {
 });
 
 describe('a token in the hosted widget’s format', () => {
-  test('starts the chat with CustomerId, the attributes and the customer marked authenticated', async () => {
-    // Arrange
-    const token = await widgetToken(claims());
+  test('starts the chat with exactly CustomerId, the attributes and the customer marked authenticated', async () => {
+    // Arrange: the widget's other claims (segment attributes, a related contact) are not mapped
+    const token = await widgetToken(
+      claims({
+        segmentAttributes: { 'connect:Subtype': { ValueString: 'connect:Guide' } },
+        relatedContactId: '0c2d7a44-1b2c-4d5e-8f90-123456789abc',
+      }),
+    );
     // Act
     const answer = await send(token);
     // Assert
     expectStarted(answer);
-    const forwarded = lastForwarded(standIn);
-    expect(forwarded.CustomerId).toBe('crm-0042');
-    expect(forwarded.Attributes).toEqual({ loyalty: 'gold', orderId: 'A-17' });
-    expect(forwarded.SegmentAttributes).toEqual({
-      'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } },
+    expect(lastForwarded(standIn)).toEqual({
+      InstanceId: INSTANCE_ID,
+      ContactFlowId: FLOW_ID,
+      ParticipantDetails: { DisplayName: 'Ada' },
+      CustomerId: 'crm-0042',
+      Attributes: { loyalty: 'gold', orderId: 'A-17' },
+      SegmentAttributes: {
+        'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } },
+      },
+      ClientToken: expect.any(String),
     });
-    expect(forwarded.ParticipantDetails).toEqual({ DisplayName: 'Ada' });
   });
 
   test('without customerId or attributes it still marks the customer authenticated', async () => {

@@ -144,10 +144,16 @@ test('the shared secret: the key read from Secrets Manager once, through the rea
     // Assert
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
     expect(secrets.calls()).toBe(1);
-    expect(standIn.startChatCalls().map((call) => call.body)).toEqual([
-      expect.objectContaining({ CustomerId: TEST_CUSTOMER.sub, SegmentAttributes: AUTHENTICATED }),
-      expect.objectContaining({ CustomerId: 'crm-2', Attributes: { customerTier: TEST_CUSTOMER.tier } }),
-    ]);
+    const exactly = (CustomerId: string) => ({
+      InstanceId: INSTANCE_ID,
+      ContactFlowId: FLOW_ID,
+      ParticipantDetails: { DisplayName: 'Ada' },
+      CustomerId,
+      Attributes: { customerTier: TEST_CUSTOMER.tier },
+      SegmentAttributes: AUTHENTICATED,
+      ClientToken: expect.any(String),
+    });
+    expect(standIn.startChatCalls().map((call) => call.body)).toEqual([exactly(TEST_CUSTOMER.sub), exactly('crm-2')]);
   } finally {
     await secrets?.close();
     await idp.close();
