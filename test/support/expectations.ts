@@ -1,7 +1,7 @@
 /** Assertions on the HTTP contract shared by the handler and wire tests. */
 import { expect } from '@jest/globals';
 import type { ConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
-import type { Answer } from './handler.ts';
+import { type Answer, FLOW_ID, INSTANCE_ID } from './handler.ts';
 
 /** A 400 VALIDATION_ERROR whose details name `field`, answered without calling Connect. */
 export function expectRejected(answer: Answer, field: string, standIn?: ConnectStandIn, callsBefore = 0): void {
@@ -34,6 +34,32 @@ export function expectError(answer: Answer, statusCode: number, code: string): v
   });
   const text = JSON.stringify(answer.json);
   expect(text).not.toMatch(/arn:aws|Scripted|at .*\.(ts|js|mjs):\d|Exception/);
+}
+
+/** `connect:CustomerAuthentication` as the handler sets it after verifying a token. */
+export const AUTHENTICATED = {
+  'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } },
+} as const;
+
+/**
+ * The whole StartChatContact request a verified chat sends: the instance and flow, the display name,
+ * `fields` and the authenticated mark, with any ClientToken. Compared with `toEqual`, so a field taken
+ * from anywhere else shows.
+ */
+export function verifiedStartRequest(fields: {
+  readonly DisplayName?: string;
+  readonly CustomerId?: string;
+  readonly Attributes?: Record<string, string>;
+}): Record<string, unknown> {
+  const { DisplayName = 'Ada', ...rest } = fields;
+  return {
+    InstanceId: INSTANCE_ID,
+    ContactFlowId: FLOW_ID,
+    ParticipantDetails: { DisplayName },
+    ...rest,
+    SegmentAttributes: AUTHENTICATED,
+    ClientToken: expect.any(String),
+  };
 }
 
 /** The body the stand-in received on the last StartChatContact call. */

@@ -21,10 +21,9 @@ import {
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
 import { bundleGraph } from '../../scripts/bundle-graph.ts';
 import { type BundledAnswer, invokeBundledHandler } from '../support/bundled-handler.ts';
+import { verifiedStartRequest } from '../support/expectations.ts';
 import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
 import { bearer } from '../support/tokens.ts';
-
-const AUTHENTICATED = { 'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } };
 
 let workDir: string;
 let standIn: ConnectStandIn;
@@ -109,15 +108,9 @@ test('OIDC: a verified chat carries exactly the mapped fields; a bad token and n
     expect(forged!.headers?.['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
     expect(anonymous!.statusCode).toBe(200);
     const [first, second] = standIn.startChatCalls();
-    expect(first!.body).toEqual({
-      InstanceId: INSTANCE_ID,
-      ContactFlowId: FLOW_ID,
-      ParticipantDetails: { DisplayName: 'Ada' },
-      CustomerId: TEST_CUSTOMER.sub,
-      Attributes: { customerTier: TEST_CUSTOMER.tier },
-      SegmentAttributes: AUTHENTICATED,
-      ClientToken: expect.any(String),
-    });
+    expect(first!.body).toEqual(
+      verifiedStartRequest({ CustomerId: TEST_CUSTOMER.sub, Attributes: { customerTier: TEST_CUSTOMER.tier } }),
+    );
     expect(second!.body).toEqual({
       InstanceId: INSTANCE_ID,
       ContactFlowId: FLOW_ID,
@@ -144,15 +137,8 @@ test('the shared secret: the key read from Secrets Manager once, through the rea
     // Assert
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
     expect(secrets.calls()).toBe(1);
-    const exactly = (CustomerId: string) => ({
-      InstanceId: INSTANCE_ID,
-      ContactFlowId: FLOW_ID,
-      ParticipantDetails: { DisplayName: 'Ada' },
-      CustomerId,
-      Attributes: { customerTier: TEST_CUSTOMER.tier },
-      SegmentAttributes: AUTHENTICATED,
-      ClientToken: expect.any(String),
-    });
+    const exactly = (CustomerId: string) =>
+      verifiedStartRequest({ CustomerId, Attributes: { customerTier: TEST_CUSTOMER.tier } });
     expect(standIn.startChatCalls().map((call) => call.body)).toEqual([exactly(TEST_CUSTOMER.sub), exactly('crm-2')]);
   } finally {
     await secrets?.close();
