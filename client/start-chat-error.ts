@@ -17,7 +17,7 @@ export type ClientErrorCode =
   | 'ABORTED'
   /** An answer without the contract's envelope, such as a proxy's HTML error page. */
   | 'INVALID_RESPONSE'
-  /** `getToken` threw or rejected; the error is the `cause`. */
+  /** `getToken` threw or rejected (the error is the `cause`), or did not answer within the attempt's time. */
   | 'TOKEN_ERROR'
   /** No `crypto.getRandomValues` to make an idempotency key: install a polyfill or send `ClientToken`. */
   | 'NO_RANDOM_SOURCE';

@@ -15,10 +15,15 @@ import { StartChatError } from './start-chat-error.ts';
 export interface StartChatOptions {
   /**
    * Asked before every attempt, so a refreshed token is used; a token is sent as
-   * `Authorization: Bearer <token>`, nothing when it returns `undefined` or `null`.
+   * `Authorization: Bearer <token>`, nothing when it returns `undefined` or `null`. It has the attempt's time
+   * (`attemptTimeoutMs`, within what is left of `timeoutMs`): when it throws, rejects or takes longer, the
+   * call rejects with `TOKEN_ERROR`, without a retry.
    */
   readonly getToken?: () => string | null | undefined | PromiseLike<string | null | undefined>;
-  /** Stops everything at once: the attempt in flight and any wait. The call rejects with `ABORTED`. */
+  /**
+   * Stops everything at once: the attempt in flight, a `getToken` still pending, and any wait. The call
+   * rejects with `ABORTED`.
+   */
   readonly signal?: PlatformAbortSignal;
   /** The time budget of the whole call, waits included, ms. @default 120_000 */
   readonly timeoutMs?: number;
@@ -50,18 +55,43 @@ function aborted(signal: PlatformAbortSignal): StartChatError {
   });
 }
 
-/** Waits `ms`, or rejects with `ABORTED` as soon as the signal fires. */
-function sleep(ms: number, signal: PlatformAbortSignal | undefined): Promise<void> {
+/** What `race` resolves to when its time is up first. */
+const TIME_UP = Symbol('time up');
+
+/**
+ * Settles as `promise` does, unless `ms` pass first (then resolves to `TIME_UP`) or the signal fires (then
+ * rejects with `ABORTED`, at once). Without a promise: a wait of `ms` that the signal cuts short.
+ */
+function race<T>(
+  ms: number,
+  signal: PlatformAbortSignal | undefined,
+  promise: PromiseLike<T> = new Promise<never>(() => {}),
+): Promise<T | typeof TIME_UP> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
+    const end = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      end();
       reject(aborted(signal!));
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
+      end();
+      resolve(TIME_UP);
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    promise.then(
+      (value) => {
+        end();
+        resolve(value);
+      },
+      (error) => {
+        end();
+        reject(error);
+      },
+    );
   });
 }
 
@@ -125,12 +155,17 @@ export async function startChat(
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw aborted(signal);
-    let token: string | null | undefined;
+    // The token gets the attempt's time, within the budget; a getToken that hangs is cut short too.
+    const tokenMs = Math.min(attemptTimeoutMs, deadline - Date.now());
+    let token: string | null | undefined | typeof TIME_UP;
     try {
-      token = await getToken?.();
+      token = getToken && (await race(tokenMs, signal, Promise.resolve(getToken())));
     } catch (cause) {
+      if (signal?.aborted) throw aborted(signal);
       throw new StartChatError({ status: 0, code: 'TOKEN_ERROR', message: 'getToken failed', cause });
     }
+    if (token === TIME_UP)
+      throw new StartChatError({ status: 0, code: 'TOKEN_ERROR', message: `getToken did not answer in ${tokenMs} ms` });
     if (signal?.aborted) throw aborted(signal);
 
     const controller = new AbortController();
@@ -168,6 +203,6 @@ export async function startChat(
     const delayMs = retryDelayMs(backoff, count, outcome.retryAfterSeconds, Math.random);
     if (Date.now() + delayMs >= deadline) throw outcome;
     onRetry?.({ attempt, delayMs, error: outcome });
-    await sleep(delayMs, signal);
+    await race(delayMs, signal);
   }
 }

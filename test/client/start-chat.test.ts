@@ -210,6 +210,32 @@ describe('abort', () => {
     expect(proxy.requests).toHaveLength(1);
   });
 
+  test('stops a getToken that never answers at once, and nothing is sent', async () => {
+    // Arrange: a token refresh that hangs, and an abort 200 ms into it.
+    const controller = new AbortController();
+    let asked = 0;
+    const getToken = () => {
+      asked++;
+      return new Promise<string>(() => {});
+    };
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = Date.now();
+      controller.abort();
+    }, 200);
+
+    // Act
+    const error = await rejection(startChat(proxy.url, REQUEST, { signal: controller.signal, getToken }));
+    const rejectedAt = Date.now();
+
+    // Assert
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(rejectedAt - abortedAt).toBeLessThan(500);
+    expect(error).toMatchObject({ status: 0, code: 'ABORTED' });
+    expect(asked).toBe(1);
+    expect(proxy.requests).toHaveLength(0);
+  });
+
   test('stops the attempt in flight at once', async () => {
     // Arrange: Connect answers after 2 s.
     api.standIn!.script({ succeed: true, delayMs: 2_000 });
@@ -260,6 +286,27 @@ test('the token is asked again before each attempt, and sent as a Bearer token',
   // Assert
   expect(asked).toBe(2);
   expect(proxy.requests.map((request) => request.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+});
+
+test.each([
+  ['the time budget', { timeoutMs: 500 }],
+  ['the per-attempt timeout', { attemptTimeoutMs: 500 }],
+])('a getToken that never answers ends the call at %s with TOKEN_ERROR, and nothing is sent', async (_, limit) => {
+  // Arrange
+  const getToken = () => new Promise<string>(() => {});
+  const started = Date.now();
+
+  // Act
+  const error = await rejection(startChat(proxy.url, REQUEST, { ...limit, getToken }));
+
+  // Assert: at the limit (timers never fire early; the upper bound only tells "at the limit" from "never").
+  const elapsedMs = Date.now() - started;
+  expect(error).toBeInstanceOf(StartChatError);
+  expect(error).toMatchObject({ status: 0, code: 'TOKEN_ERROR' });
+  expect(error.message).toMatch(/^getToken did not answer in (4\d\d|500) ms$/);
+  expect(elapsedMs).toBeGreaterThanOrEqual(490);
+  expect(elapsedMs).toBeLessThan(2_500);
+  expect(proxy.requests).toHaveLength(0);
 });
 
 /**
