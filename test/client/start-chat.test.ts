@@ -153,6 +153,49 @@ test('503 IDENTITY_UNAVAILABLE (the identity provider’s keys out of reach) is 
   expect(sentAt[1]! - sentAt[0]!).toBeLessThan(2_000);
 });
 
+describe('504: Connect does not answer within the function’s budget', () => {
+  // An API of its own, whose function gives Connect 1 s (the least budget) and one call, so a hanging call
+  // becomes a 504 UPSTREAM_TIMEOUT within about a second.
+  let impatient: LocalApi;
+  let impatientProxy: AnswerDroppingProxy;
+
+  beforeAll(async () => {
+    impatient = await startSandboxApi(
+      {},
+      { functionEnv: { CONNECT_MAX_ATTEMPTS: '1', CONNECT_RETRY_BUDGET_MS: '1000' } },
+    );
+    impatientProxy = await startAnswerDroppingProxy(impatient.apiUrl);
+  }, 30_000);
+
+  afterAll(async () => {
+    await impatientProxy?.close();
+    await impatient?.close();
+  });
+
+  test('is retried with the same Idempotency-Key, and the retry starts the chat', async () => {
+    // Arrange: Connect's first call hangs, its second starts the chat.
+    impatient.standIn!.script({ hang: true });
+    const retries: StartChatError[] = [];
+
+    // Act
+    const data = await startChat(impatientProxy.url, REQUEST, { onRetry: ({ error }) => retries.push(error) });
+
+    // Assert
+    expect(retries.map((error) => [error.status, error.code])).toEqual([[504, 'UPSTREAM_TIMEOUT']]);
+    const sent = impatientProxy.requests.map((request) => request.headers['idempotency-key']);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(UUID_V4);
+    expect(sent[1]).toBe(sent[0]);
+    const calls = impatient.standIn!.startChatCalls();
+    expect(calls.map((call) => [call.body?.ClientToken, call.outcome])).toEqual([
+      [sent[0], 'hang'],
+      [sent[0], 200],
+    ]);
+    expect(data.startChatResult.ContactId).toEqual(expect.any(String));
+    expect(impatient.standIn!.activeChats()).toBe(1);
+  });
+});
+
 test('400 is never retried, and carries every problem', async () => {
   // Act
   const error = await rejection(
