@@ -209,7 +209,7 @@ describe('with the template’s environment', () => {
   });
 });
 
-test('writes the metrics the construct’s metric methods read: namespace, names and the FunctionName dimension', async () => {
+test('writes the metrics the construct’s metric methods read, as bare stdout lines (console.* would get Lambda’s prefix): namespace, names and the FunctionName dimension', async () => {
   // Act: a started chat (every metric but none of the failures' values) and a refused one.
   const { answers, stdout } = await invokeFunctionWithOutput([
     chatRequest({ ParticipantDetails: { DisplayName: 'Ada' } }),
@@ -218,6 +218,10 @@ test('writes the metrics the construct’s metric methods read: namespace, names
 
   // Assert
   expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400]);
+  // Straight to stdout: the runner's console prefixes its lines as Lambda's does, which EMF would not survive.
+  const emfLines = stdout.split('\n').filter((line) => line.includes('"_aws"'));
+  expect(emfLines).toHaveLength(2);
+  for (const line of emfLines) expect(line).toMatch(/^\{"_aws":/);
   const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
   const documents = emfDocuments({ records: () => lines.map((line) => JSON.parse(line)) });
   expect(documents).toHaveLength(2);
