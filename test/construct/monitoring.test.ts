@@ -328,48 +328,98 @@ describe('the instance’s ConcurrentActiveChatsPercentage alarm', () => {
 });
 
 describe('the dashboard', () => {
+  /** The dashboard's body, each token in it written as the JSON of its CloudFormation expression. */
   function body(template: Template): string {
     const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard');
     const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
-    return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+    return parts
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(JSON.stringify(part)).slice(1, -1)))
+      .join('');
+  }
+
+  interface Widget {
+    readonly type: string;
+    readonly properties: {
+      readonly title: string;
+      readonly metrics?: Array<Array<string | { stat?: string }>>;
+      readonly alarms?: string[];
+      readonly annotations?: { horizontal: Array<{ value: number }> };
+    };
+  }
+
+  /** Each graph's metrics, `namespace name statistic`, by the graph's title. */
+  function graphs(widgets: readonly Widget[]): Record<string, string[]> {
+    const metricWidgets = widgets.filter((widget) => widget.type === 'metric');
+    return Object.fromEntries(
+      metricWidgets.map(({ properties }) => [
+        properties.title,
+        properties.metrics!.map((metric) => {
+          const options = metric.at(-1) as { stat?: string };
+          return `${metric[0]} ${metric[1]} ${options.stat ?? 'Average'}`;
+        }),
+      ]),
+    );
   }
 
   test('with createDashboard: starts, causes, Connect attempts, latency against 29 s, the function, the stage, Connect and the alarms', () => {
     const { stack, chat } = buildChat({ createDashboard: true });
     const template = templateOf(stack);
-    const text = body(template);
+    const widgets = (JSON.parse(body(template)) as { widgets: Widget[] }).widgets;
     expect(chat.dashboard).toBeDefined();
-    for (const title of [
-      'Alarms',
-      'Chat starts',
-      'Refused and failed chat starts, by cause',
-      'Connect attempts per request',
-      'Latency against API Gateway’s 29 s limit (ms)',
-      'Function: errors, throttles and concurrency',
-      'API Gateway answers',
-      'Connect: active chats, % of the concurrent-chat quota',
-    ]) {
-      expect(text).toContain(`"title":"${title}"`);
+    expect(graphs(widgets)).toEqual({
+      'Chat starts': ['StartChatContactApi ChatsStarted Sum', 'StartChatContactApi ChatsStarted SampleCount'],
+      'Refused and failed chat starts, by cause': [
+        'StartChatContactApi Rejected Sum',
+        'StartChatContactApi Throttled Sum',
+        'StartChatContactApi CapacityExceeded Sum',
+        'StartChatContactApi UpstreamErrors Sum',
+        'StartChatContactApi InternalErrors Sum',
+      ],
+      'Connect attempts per request': [
+        'StartChatContactApi ConnectAttempts Average',
+        'StartChatContactApi ConnectAttempts Maximum',
+      ],
+      'Latency against API Gateway’s 29 s limit (ms)': [
+        'StartChatContactApi TimeToChat p50',
+        'StartChatContactApi TimeToChat p99',
+        'AWS/Lambda Duration p99',
+        'AWS/ApiGateway Latency p50',
+        'AWS/ApiGateway Latency p90',
+        'AWS/ApiGateway Latency p99',
+      ],
+      'Function: errors, throttles and concurrency': [
+        'AWS/Lambda Errors Sum',
+        'AWS/Lambda Throttles Sum',
+        'AWS/Lambda ConcurrentExecutions Maximum',
+      ],
+      'API Gateway answers': [
+        'AWS/ApiGateway Count SampleCount',
+        'AWS/ApiGateway 4XXError Sum',
+        'AWS/ApiGateway 5XXError Sum',
+      ],
+      'Connect: active chats, % of the concurrent-chat quota': ['AWS/Connect ConcurrentActiveChatsPercentage Maximum'],
+    });
+    // Every metric is this deployment's: the function's, the stage's, the instance's.
+    const functionRef = JSON.stringify({ Ref: logicalIdOf(template, 'AWS::Lambda::Function') });
+    const stageRef = JSON.stringify({ Ref: logicalIdOf(template, 'AWS::ApiGateway::Stage') });
+    const expectedDimensions: Record<string, string[]> = {
+      StartChatContactApi: ['FunctionName', functionRef],
+      'AWS/Lambda': ['FunctionName', functionRef],
+      'AWS/ApiGateway': ['ApiName', stack.resolve((chat.api as RestApi).restApiName), 'Stage', stageRef],
+      'AWS/Connect': ['InstanceId', INSTANCE_ID, 'MetricGroup', 'Chats'],
+    };
+    for (const widget of widgets.filter(({ type }) => type === 'metric')) {
+      for (const [namespace, , ...rest] of widget.properties.metrics!) {
+        expect(rest.slice(0, -1)).toEqual(expectedDimensions[namespace as string]);
+      }
     }
-    for (const metric of [
-      '"StartChatContactApi","ChatsStarted"',
-      '"StartChatContactApi","Rejected"',
-      '"StartChatContactApi","Throttled"',
-      '"StartChatContactApi","CapacityExceeded"',
-      '"StartChatContactApi","UpstreamErrors"',
-      '"StartChatContactApi","InternalErrors"',
-      '"StartChatContactApi","ConnectAttempts"',
-      '"StartChatContactApi","TimeToChat"',
-      '"AWS/Lambda","ConcurrentExecutions"',
-      '"AWS/Lambda","Throttles"',
-      '"AWS/ApiGateway","Latency"',
-      '"AWS/Connect","ConcurrentActiveChatsPercentage"',
-    ]) {
-      expect(text).toContain(`[${metric}`);
-    }
-    expect(text).toContain('"stat":"p99"');
-    expect(text).toContain('"value":29000');
-    expect(text).toContain('"type":"alarm"');
+    const latency = widgets.find(({ properties }) => properties.title.startsWith('Latency'))!;
+    expect(latency.properties.annotations!.horizontal.map(({ value }) => value)).toContain(29_000);
+    const [alarmWidget] = widgets.filter(({ type }) => type === 'alarm');
+    expect(alarmWidget!.properties.title).toBe('Alarms');
+    expect(alarmWidget!.properties.alarms!.map((arn) => JSON.parse(arn))).toEqual(
+      chat.alarms.map((alarm) => stack.resolve(alarm.alarmArn)),
+    );
   });
 
   test('no Connect widget for an instance in another region', () => {
