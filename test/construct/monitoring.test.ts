@@ -9,7 +9,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
+import {
+  type StartChatContactAlarmOptions,
+  StartChatContactApi,
+  type StartChatContactApiProps,
+} from '../../lib/index.ts';
 import {
   ACCOUNT,
   buildChat,
@@ -239,14 +243,40 @@ describe('alarm props', () => {
     expect(chat.alarms).toEqual([]);
   });
 
-  test('each alarm can be switched off alone', () => {
-    const template = synthChat({
-      alarmOptions: { throttledRate: { enabled: false }, concurrentActiveChats: { enabled: false } },
-    });
-    expect(metricNames(template)).not.toContain('Throttled');
-    expect(metricNames(template)).not.toContain('ConcurrentActiveChatsPercentage');
-    template.resourceCountIs(ALARM, 7);
+  // Every alarm the construct creates by default: its key in `alarmOptions`, the metric it watches, its default
+  // threshold and another valid one. Switched off, exactly the other eight metrics keep an alarm, so a tenth
+  // alarm, or one missing here, fails these.
+  const EVERY_ALARM: ReadonlyArray<readonly [keyof StartChatContactAlarmOptions, string, number, number]> = [
+    ['capacityExceeded', 'CapacityExceeded', 1, 5],
+    ['throttledRate', 'Throttled', 0.05, 0.2],
+    ['upstreamErrorRate', 'UpstreamErrors', 0.05, 0.1],
+    ['internalErrors', 'InternalErrors', 1, 3],
+    ['serverErrorRate', '5XXError', 0.05, 0.25],
+    ['latency', 'Duration', 27_000, 20_000],
+    ['functionErrors', 'Errors', 1, 4],
+    ['functionThrottles', 'Throttles', 1, 2],
+    ['concurrentActiveChats', 'ConcurrentActiveChatsPercentage', 80, 60],
+  ];
+
+  test.each(EVERY_ALARM)('%s switched off alone: no alarm on %s, the other eight stay', (key, metricName) => {
+    const { stack, chat } = buildChat({ alarmOptions: { [key]: { enabled: false } } });
+    const others = EVERY_ALARM.map(([, name]) => name).filter((name) => name !== metricName);
+    expect(metricNames(templateOf(stack))).toEqual(others.sort());
+    expect(chat.alarms).toHaveLength(8);
   });
+
+  test.each(EVERY_ALARM)(
+    '%s with its own threshold: the alarm on %s fires at it, the others keep theirs',
+    (key, metricName, _, threshold) => {
+      const template = synthChat({ alarmOptions: { [key]: { threshold } } });
+      for (const [, name, defaultThreshold] of EVERY_ALARM) {
+        expect([name, alarmOn(template, name).Threshold]).toEqual([
+          name,
+          name === metricName ? threshold : defaultThreshold,
+        ]);
+      }
+    },
+  );
 
   test('threshold, periods and datapoints are overridable; what is left out keeps its default', () => {
     const template = synthChat({
