@@ -25,6 +25,9 @@ const OPERATIONS = [
 ];
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
 
+/** The API's allowed origin in this file: a deployed site, not a page on this machine. */
+const APP_ORIGIN = 'https://app.example.com';
+
 let api: LocalApi;
 let endpoint: string;
 const sockets: RawSocket[] = [];
@@ -60,7 +63,7 @@ async function expectChatsGoOn(): Promise<void> {
 
 beforeAll(async () => {
   api = await startSandboxApi(
-    { ATTACHMENTS_ENABLED: 'true' },
+    { ATTACHMENTS_ENABLED: 'true', ALLOWED_ORIGINS: APP_ORIGIN },
     { agentScript: FAST_AGENT, standIn: { ratePerSecond: false }, sandboxLimits: { maxSockets: 12, maxBadFrames: 5 } },
   );
   endpoint = api.sandbox!.url;
@@ -341,26 +344,31 @@ describe('frames and sockets', () => {
 });
 
 describe('origins and hosts', () => {
+  /** chatjs's preflight for SendMessage, from a page on `origin`. */
+  const preflight = (origin: string) =>
+    fetch(`${endpoint}/participant/message`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,x-amz-bearer,x-amz-date',
+      },
+    });
+  /** How the handshake of a socket opened from a page on `origin` ends. */
+  const handshake = (url: string, origin: string) =>
+    socket(url, { Origin: origin }).opened.then(
+      () => 'opened',
+      (error: Error) => error.message,
+    );
+
   test('a page of another site gets no CORS permission, nor a socket; a loopback page gets both', async () => {
     // Arrange
     const chat = await connectedChat();
-    const preflight = (origin: string) =>
-      fetch(`${endpoint}/participant/message`, {
-        method: 'OPTIONS',
-        headers: {
-          Origin: origin,
-          'Access-Control-Request-Method': 'POST',
-          'Access-Control-Request-Headers': 'authorization,content-type,x-amz-bearer,x-amz-date',
-        },
-      });
 
     // Act
     const foreign = await preflight('https://evil.example.com');
     const local = await preflight('http://localhost:5173');
-    const foreignSocket = await socket(chat.socketUrl, { Origin: 'https://evil.example.com' }).opened.then(
-      () => 'opened',
-      (error: Error) => error.message,
-    );
+    const foreignSocket = await handshake(chat.socketUrl, 'https://evil.example.com');
     const error = await fetch(`${endpoint}/participant/message`, {
       method: 'POST',
       headers: { Origin: 'http://127.0.0.1:8080', 'X-Amz-Bearer': 'wrong' },
@@ -377,6 +385,61 @@ describe('origins and hosts', () => {
     );
     expect(foreignSocket).toBe('handshake refused: 403');
     expect(error.headers.get('access-control-expose-headers')).toContain('x-amzn-ErrorType');
+  });
+
+  test("a page on the API's allowed origin (not loopback) gets CORS permission and a live socket; look-alikes do not", async () => {
+    // Arrange: this file's API allows https://app.example.com; a customer is in a chat.
+    const chat = await connectedChat();
+    const lookAlikes = [
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'https://app.example.com.evil.example',
+    ];
+
+    // Act
+    const allowedPreflight = await preflight(APP_ORIGIN);
+    const allowedCall = await fetch(`${endpoint}/participant/transcript`, {
+      method: 'POST',
+      headers: { Origin: APP_ORIGIN, 'Content-Type': 'application/json', 'X-Amz-Bearer': chat.connectionToken },
+      body: '{}',
+    });
+    const allowedSocket = socket(chat.socketUrl, { Origin: APP_ORIGIN });
+    await allowedSocket.subscribe();
+    await call(endpoint, '/participant/message', chat.connectionToken, {
+      ContentType: 'text/plain',
+      Content: 'from the site',
+    });
+    const pushed = await allowedSocket.waitForItem((item) => item.Content === 'from the site');
+    const refusedPreflights = await Promise.all(lookAlikes.map(preflight));
+    const refusedCalls = await Promise.all(
+      lookAlikes.map((origin) =>
+        fetch(`${endpoint}/participant/transcript`, {
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json', 'X-Amz-Bearer': chat.connectionToken },
+          body: '{}',
+        }),
+      ),
+    );
+    const refusedSockets = await Promise.all(lookAlikes.map((origin) => handshake(chat.socketUrl, origin)));
+
+    // Assert
+    expect(allowedPreflight.status).toBe(204);
+    expect(allowedPreflight.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(allowedPreflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowedPreflight.headers.get('access-control-allow-headers')).toBe(
+      'authorization,content-type,x-amz-bearer,x-amz-date',
+    );
+    expect(allowedCall.status).toBe(200);
+    expect(allowedCall.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(allowedCall.headers.get('access-control-expose-headers')).toContain('x-amzn-ErrorType');
+    expect(allowedCall.headers.get('vary')).toBe('Origin');
+    expect(((await allowedCall.json()) as any).InitialContactId).toBe(chat.details.ContactId);
+    expect(pushed).toMatchObject({ ParticipantRole: 'CUSTOMER', ContactId: chat.details.ContactId });
+    expect(refusedPreflights.map((answer) => answer.status)).toEqual([403, 403, 403]);
+    for (const answer of [...refusedPreflights, ...refusedCalls]) {
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    expect(refusedSockets).toEqual(['handshake refused: 403', 'handshake refused: 403', 'handshake refused: 403']);
   });
 
   test("the agent console's API answers only itself: its header and this machine's Host are required", async () => {
