@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { LocalApi } from '../../local/local-api.ts';
 import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
-import { call, startChat } from '../support/participant-client.ts';
+import { call, createConnection, RawSocket, startChat } from '../support/participant-client.ts';
 import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const EVENT = 'application/vnd.amazonaws.connect.event.';
@@ -38,9 +38,13 @@ test('a conversation from start to end: agent, typing, messages both ways, recei
     'onMessage',
     (item) => item.Type === 'MESSAGE' && item.ParticipantRole === 'AGENT',
   );
+  // chatjs pings the socket as soon as it opens; the answer is its deep heartbeat.
+  const heartbeat = await customer.waitFor('onDeepHeartbeatSuccess');
 
   // Assert 1
   expect(connected.connectSuccess).toBe(true);
+  expect(heartbeat.at).toBeGreaterThanOrEqual(connectedAt);
+  expect(customer.events.some((event) => event.name === 'onDeepHeartbeatFailure')).toBe(false);
   expect(joined.at - connectedAt).toBeLessThanOrEqual(2_000);
   expect(greeting.data).toMatchObject({ ContentType: 'text/plain', ContactId: details.ContactId });
   expect(customer.events.some((event) => event.name === 'onTyping' && event.data.ParticipantRole === 'AGENT')).toBe(
@@ -162,6 +166,30 @@ test('a conversation from start to end: agent, typing, messages both ways, recei
   }
   expect(api.standIn!.activeChats()).toBe(0);
 }, 30_000);
+
+test("the socket answers chatjs's heartbeats: aws/heartbeat is echoed, aws/ping gets 200 OK", async () => {
+  // Arrange
+  const details = await startChat(api.apiUrl);
+  const connection = await createConnection(api.sandbox!.url, details.ParticipantToken);
+  const socket = new RawSocket(connection.socketUrl);
+  try {
+    await socket.opened;
+
+    // Act: what chatjs's websocket manager sends on open and every 10 s.
+    socket.send({ topic: 'aws/ping' });
+    socket.send({ topic: 'aws/heartbeat' });
+    const ping = await socket.waitFor((frame) => frame.topic === 'aws/ping');
+    const heartbeat = await socket.waitFor((frame) => frame.topic === 'aws/heartbeat');
+
+    // Assert: exactly the frames chatjs reads (a heartbeat's topic; a ping's statusCode 200).
+    expect(ping).toEqual({ topic: 'aws/ping', statusCode: 200, statusContent: 'OK' });
+    expect(heartbeat).toEqual({ topic: 'aws/heartbeat' });
+    expect(socket.frames.filter((frame) => frame.message !== undefined)).toEqual([]);
+  } finally {
+    socket.close();
+    await call(api.sandbox!.url, '/participant/disconnect', connection.connectionToken, {});
+  }
+});
 
 test('attachments follow the deployment: with ATTACHMENTS_ENABLED off, the API says so and uploads are refused', async () => {
   // Arrange

@@ -72,6 +72,8 @@ const EVENTS = [
   'onConnectionBroken',
   'onEnded',
   'onChatRehydrated',
+  'onDeepHeartbeatSuccess',
+  'onDeepHeartbeatFailure',
 ] as const;
 
 export class ChatjsSession {
