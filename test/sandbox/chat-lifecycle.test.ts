@@ -5,6 +5,7 @@
  * of the chat it continues. Time is shortened: a "minute" lasts 20 ms and the agent answers within 0.1 s.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
 import type { LocalApi } from '../../local/local-api.ts';
 import { FAST_AGENT } from '../support/agent-scripts.ts';
 import { ChatjsSession, disposeSessions } from '../support/chatjs.ts';
@@ -14,13 +15,27 @@ import { startSandboxApi } from '../support/sandbox-api.ts';
 const EVENT = 'application/vnd.amazonaws.connect.event.';
 /** Connect's five minutes, shortened; long enough for chatjs to connect on a busy 2-core machine. */
 const CONNECT_WINDOW_MS = 4_000;
+/** How long the last test's sandbox keeps an ended chat (30 minutes by default). */
+const RETENTION_MS = 300;
 
 let api: LocalApi;
+const sandboxRequests: AccessLogEntry[] = [];
+
+/** CreateParticipantConnection calls the sandbox has answered so far. */
+function connectionsCreated(): number {
+  return sandboxRequests.filter(
+    (entry) => entry.method === 'POST' && entry.path === '/participant/connection' && entry.status === 200,
+  ).length;
+}
 
 beforeAll(async () => {
   api = await startSandboxApi(
     { ALLOW_PERSISTENT_CHAT: 'true' },
-    { agentScript: FAST_AGENT, sandboxLimits: { minuteMs: 20, connectWindowMs: CONNECT_WINDOW_MS } },
+    {
+      agentScript: FAST_AGENT,
+      sandboxLimits: { minuteMs: 20, connectWindowMs: CONNECT_WINDOW_MS },
+      onSandboxRequest: (entry) => sandboxRequests.push(entry),
+    },
   );
 }, 30_000);
 afterAll(async () => {
@@ -34,6 +49,7 @@ test('reconnect: the sandbox drops the socket, chatjs reconnects, and the conver
   const customer = new ChatjsSession(details, api.sandbox!.url);
   await customer.session.connect();
   await customer.waitFor('onMessage', (item) => item.Type === 'MESSAGE' && item.ParticipantRole === 'AGENT');
+  const createdBefore = connectionsCreated();
 
   // Act
   const dropped = api.sandbox!.dropConnections(details.ContactId);
@@ -45,8 +61,10 @@ test('reconnect: the sandbox drops the socket, chatjs reconnects, and the conver
     (item) => item.Content?.includes('still here after the drop') && item.ParticipantRole === 'AGENT',
   );
 
-  // Assert
+  // Assert: chatjs asked for a new connection (a new socket URL) to reconnect.
   expect(dropped).toBe(1);
+  expect(createdBefore).toBe(1);
+  expect(connectionsCreated()).toBeGreaterThanOrEqual(2);
   expect(reestablished.at).toBeGreaterThanOrEqual(lost.at);
   expect(reply.data.Type).toBe('MESSAGE');
 }, 20_000);
@@ -134,3 +152,72 @@ test('a persistent chat sees the transcript of the ended chat it continues; an a
   expect(olderOnly.data.Transcript.every((item: any) => item.ContactId === first.ContactId)).toBe(true);
   expect(olderOnly.data.Transcript.some((item: any) => item.ContentType === `${EVENT}chat.ended`)).toBe(true);
 }, 20_000);
+
+test('an ended chat is forgotten after its retention: its memory is freed, its tokens still get 403, a persistent chat from it starts afresh', async () => {
+  // Arrange: a sandbox of its own (so its counts are this chat's) that keeps ended chats 300 ms, not 30 min.
+  const short = await startSandboxApi(
+    { ALLOW_PERSISTENT_CHAT: 'true' },
+    { agentScript: FAST_AGENT, sandboxLimits: { endedChatRetentionMs: RETENTION_MS } },
+  );
+  const sockets: RawSocket[] = [];
+  try {
+    const url = short.sandbox!.url;
+    const { store } = short.sandbox!;
+    const first = await startChat(short.apiUrl, {
+      InitialMessage: { ContentType: 'text/plain', Content: 'remember my order 42' },
+    });
+    const connection = await createConnection(url, first.ParticipantToken);
+    await call(url, '/participant/message', connection.connectionToken, { ContentType: 'text/plain', Content: 'bye' });
+    await call(url, '/participant/disconnect', connection.connectionToken, {});
+    const whileKept = {
+      chats: store.chatCount,
+      bytes: store.storedBytes,
+      state: store.summaries().find((chat) => chat.contactId === first.ContactId)?.state,
+    };
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, RETENTION_MS + 300));
+    const after = { chats: store.chatCount, bytes: store.storedBytes, listed: store.summaries().length };
+    const participantToken = await call(url, '/participant/connection', first.ParticipantToken, {
+      Type: ['WEBSOCKET', 'CONNECTION_CREDENTIALS'],
+    });
+    const connectionToken = await call(url, '/participant/transcript', connection.connectionToken, {});
+    const socket = new RawSocket(connection.socketUrl);
+    sockets.push(socket);
+    const handshake = await socket.opened.then(
+      () => 'opened',
+      (error: Error) => error.message,
+    );
+    const second = await startChat(short.apiUrl, {
+      PersistentChat: { RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: first.ContactId },
+    });
+    const secondConnection = await createConnection(url, second.ParticipantToken);
+    const transcript = await call(url, '/participant/transcript', secondConnection.connectionToken, {
+      MaxResults: 100,
+      ScanDirection: 'FORWARD',
+    });
+    const pastOnly = await call(url, '/participant/transcript', secondConnection.connectionToken, {
+      ContactId: first.ContactId,
+    });
+
+    // Assert
+    expect(whileKept).toEqual({ chats: 1, bytes: expect.any(Number), state: 'ended' });
+    expect(whileKept.bytes).toBeGreaterThan(0);
+    expect(after).toEqual({ chats: 0, bytes: 0, listed: 0 });
+    for (const refused of [participantToken, connectionToken]) {
+      expect(refused).toMatchObject({ status: 403, body: { __type: 'AccessDeniedException' } });
+    }
+    expect(handshake).toBe('handshake refused: 403');
+    expect(second.ContinuedFromContactId).toBe(first.ContactId);
+    const items: any[] = transcript.body.Transcript;
+    expect(transcript.status).toBe(200);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.ContactId === second.ContactId)).toBe(true);
+    expect(items.some((item) => item.ContentType === `${EVENT}chat.rehydrated`)).toBe(false);
+    expect(pastOnly).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
+    expect(pastOnly.body.Message).toContain('ContactId');
+  } finally {
+    for (const socket of sockets) socket.close();
+    await short.close();
+  }
+});
