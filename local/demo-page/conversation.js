@@ -21,14 +21,16 @@ function region() {
   return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(api)?.[1] ?? (meta('start-chat-region') || 'us-east-1');
 }
 
+/** The ChatSession.create line, as this page runs it (also the result panel's hint). */
+export function createLine() {
+  return `connect.ChatSession.create({ chatDetails: startChatResult, type: 'CUSTOMER', disableCSM: true, options: { region: '${region()}' } });`;
+}
+
 /** The two lines, as this page runs them. */
 export function chatjsLines() {
   const endpoint = participantEndpoint();
   const config = endpoint ? `{ endpoint: '${endpoint}', region: '${region()}' }` : `{ region: '${region()}' }`;
-  return [
-    `connect.ChatSession.setGlobalConfig(${config});`,
-    `connect.ChatSession.create({ chatDetails: startChatResult, type: 'CUSTOMER', disableCSM: true, options: { region: '${region()}' } });`,
-  ].join('\n');
+  return [`connect.ChatSession.setGlobalConfig(${config});`, createLine()].join('\n');
 }
 
 let current;

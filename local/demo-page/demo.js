@@ -5,7 +5,7 @@
 // JavaScript, served as is.
 
 import { startChat } from '/client/index.js';
-import { openConversation } from './conversation.js';
+import { createLine, openConversation } from './conversation.js';
 
 const form = document.querySelector('#start-chat');
 const button = document.querySelector('#start');
@@ -99,9 +99,9 @@ function showStarted(status, json) {
       ],
     ],
     hint: [
-      'Next, a widget opens the chat with amazon-connect-chatjs: ',
-      'connect.ChatSession.create({ chatDetails: startChatResult, type: "CUSTOMER" })',
-      '. This page does so below.',
+      'Next, a widget opens the chat with amazon-connect-chatjs, after the setGlobalConfig line shown further down: ',
+      createLine(),
+      ' This page does so below.',
     ],
     body: json,
   });
