@@ -4,37 +4,73 @@
  * amazon-connect-chatjs: the console takes the chat over from the simulated agent, both sides see the
  * other typing, messages go both ways and each side's messages get the other's delivered and read marks;
  * the agent sends a file the customer downloads; the agent ends the chat and the customer's page says so.
+ *
+ * The demo page on its own: it shows the two lines a widget needs for this sandbox; its attach button
+ * follows ATTACHMENTS_ENABLED and sends a file the agent gets; its End chat ends the chat for both sides;
+ * and each error (no answer, a refused token, a refused file) gets a message that says what happened.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
 import type { LocalApi } from '../../local/local-api.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { call, createConnection, RawSocket, takeOver } from '../support/participant-client.ts';
 import { startSandboxApi } from '../support/sandbox-api.ts';
+
+const EVENT = 'application/vnd.amazonaws.connect.event.';
+/** The largest attachment this file's sandbox takes (20 MiB by default), so a refused one is small. */
+const MAX_ATTACHMENT_BYTES = 64 * 1024;
 
 let api: LocalApi;
 let browser: Chromium;
 const sandboxRequests: AccessLogEntry[] = [];
+const pages: Page[] = [];
+const sockets: RawSocket[] = [];
 
 beforeAll(async () => {
   api = await startSandboxApi(
     { ATTACHMENTS_ENABLED: 'true' },
-    { onSandboxRequest: (entry) => sandboxRequests.push(entry) },
+    {
+      onSandboxRequest: (entry) => sandboxRequests.push(entry),
+      sandboxLimits: { maxAttachmentBytes: MAX_ATTACHMENT_BYTES },
+    },
   );
   browser = await launchChromium();
 }, 30_000);
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await Promise.all(pages.splice(0).map((page) => page.close()));
+});
 afterAll(async () => {
   await browser?.close();
   await api?.close();
 });
 
-test('a customer on the demo page and a person in the agent console chat both ways, with typing and receipts', async () => {
-  // Arrange: the customer starts a chat; the simulated agent greets.
-  const customer = await browser.context.newPage();
-  await customer.goto(api.demoUrl);
-  await customer.fill('#display-name', 'Ada Lovelace');
+/** A customer who started a chat on the demo page at `demoUrl` (in `page`, else a new one) and is connected. */
+async function customerChat(demoUrl: string, name: string, page?: Page): Promise<{ page: Page; contactId: string }> {
+  const customer = page ?? (await browser.context.newPage());
+  pages.push(customer);
+  await customer.goto(demoUrl);
+  await customer.fill('#display-name', name);
   await customer.click('#start');
   await customer.locator('.chat[data-state="connected"]').waitFor({ timeout: 10_000 });
+  return { page: customer, contactId: (await customer.getByTestId('contact-id').textContent()) ?? '' };
+}
+
+/** The agent of a chat of this file's sandbox, taken over from the simulated agent, on a subscribed socket. */
+async function agentOf(contactId: string): Promise<{ connectionToken: string; socket: RawSocket }> {
+  const agent = await takeOver(api.sandbox!.url, contactId);
+  const connection = await createConnection(api.sandbox!.url, agent.ParticipantToken);
+  const socket = new RawSocket(connection.socketUrl);
+  sockets.push(socket);
+  await socket.subscribe();
+  return { connectionToken: connection.connectionToken, socket };
+}
+
+test('a customer on the demo page and a person in the agent console chat both ways, with typing and receipts', async () => {
+  // Arrange: the customer starts a chat; the simulated agent greets.
+  const { page: customer } = await customerChat(api.demoUrl, 'Ada Lovelace');
   await customer.locator('.chat-message[data-role="AGENT"]').first().waitFor({ timeout: 10_000 });
   const agent = await browser.context.newPage();
   await agent.goto(api.sandbox!.consoleUrl);
@@ -105,6 +141,137 @@ test('a customer on the demo page and a person in the agent console chat both wa
   await customer.close();
   await agent.close();
 }, 60_000);
+
+test('the demo page shows the two lines for this sandbox, and its result panel the same ChatSession.create', async () => {
+  // Arrange + Act: a chat started, so that the result panel shows its hint.
+  const { page } = await customerChat(api.demoUrl, 'Grace Hopper');
+  const lines = (await page.locator('#chatjs-lines').textContent())?.split('\n');
+  const hint = await page.locator('#result-hint code').textContent();
+
+  // Assert: the page connected with these very lines.
+  const { region } = api.connect;
+  expect(lines).toEqual([
+    `connect.ChatSession.setGlobalConfig({ endpoint: '${api.sandbox!.url}', region: '${region}' });`,
+    `connect.ChatSession.create({ chatDetails: startChatResult, type: 'CUSTOMER', disableCSM: true, options: { region: '${region}' } });`,
+  ]);
+  expect(hint).toBe(lines?.[1]);
+}, 30_000);
+
+test('with attachments on, the customer attaches a file the agent gets; one over the limit is refused with the reason', async () => {
+  // Arrange: the agent's side taken over, so that it is a person's.
+  const { page, contactId } = await customerChat(api.demoUrl, 'Mary Jackson');
+  const agent = await agentOf(contactId);
+  const attach = page.locator('.chat-attach');
+  const attachShown = await attach.isVisible();
+
+  // Act 1: a file through the attach button.
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), attach.click()]);
+  await chooser.setFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('paid in full') });
+  const item = await agent.socket.waitForItem((candidate) => candidate.Type === 'ATTACHMENT', 10_000);
+  const link = await call(api.sandbox!.url, '/participant/attachment', agent.connectionToken, {
+    AttachmentId: item.Attachments[0].AttachmentId,
+  });
+  const received = await (await fetch(link.body.Url)).text();
+  await page.locator('.chat-message[data-own="true"] .chat-download', { hasText: 'receipt.txt' }).waitFor();
+
+  // Act 2: a file one byte over the limit.
+  const [again] = await Promise.all([page.waitForEvent('filechooser'), attach.click()]);
+  await again.setFiles({
+    name: 'scan.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(MAX_ATTACHMENT_BYTES + 1),
+  });
+  await page.getByTestId('chat-error').waitFor({ state: 'visible', timeout: 10_000 });
+
+  // Assert
+  expect(attachShown).toBe(true);
+  expect(item).toMatchObject({ ParticipantRole: 'CUSTOMER', DisplayName: 'Mary Jackson', ContactId: contactId });
+  expect(item.Attachments[0]).toMatchObject({ AttachmentName: 'receipt.txt', ContentType: 'text/plain' });
+  expect(received).toBe('paid in full');
+  expect(await page.getByTestId('chat-error').textContent()).toBe(
+    `scan.pdf was not sent: ValidationException (400): AttachmentSizeInBytes must be at most ${MAX_ATTACHMENT_BYTES} bytes (got ${MAX_ATTACHMENT_BYTES + 1})`,
+  );
+  expect(agent.socket.items().filter((candidate) => candidate.Type === 'ATTACHMENT')).toHaveLength(1);
+}, 30_000);
+
+test('with attachments off, the demo page offers no attach button', async () => {
+  // Arrange: a second npm start with ATTACHMENTS_ENABLED off.
+  const off = await startSandboxApi();
+  try {
+    // Act
+    const { page } = await customerChat(off.demoUrl, 'Katherine Johnson');
+
+    // Assert
+    expect(await page.locator('.chat-attach').isHidden()).toBe(true);
+    expect(await page.locator('#result-fields').textContent()).toContain('ATTACHMENTS: false');
+  } finally {
+    await Promise.all(pages.splice(0).map((page) => page.close()));
+    await off.close();
+  }
+}, 30_000);
+
+test("the demo page's End chat ends the chat on both sides", async () => {
+  // Arrange
+  const { page, contactId } = await customerChat(api.demoUrl, 'Dorothy Vaughan');
+  const agent = await agentOf(contactId);
+
+  // Act
+  await page.click('.chat-end');
+  await page.locator('.chat[data-state="ended"]').waitFor({ timeout: 10_000 });
+  const left = await agent.socket.waitForItem((item) => item.ContentType === `${EVENT}participant.left`);
+  const ended = await agent.socket.waitForItem((item) => item.ContentType === `${EVENT}chat.ended`);
+  const agentAfter = await call(api.sandbox!.url, '/participant/message', agent.connectionToken, {
+    ContentType: 'text/plain',
+    Content: 'hello?',
+  });
+
+  // Assert
+  expect(await page.getByTestId('chat-status').textContent()).toBe('The chat has ended');
+  expect(await page.getByTestId('chat-log').textContent()).toContain('Dorothy Vaughan left the chat');
+  expect(await page.locator('.chat-compose textarea').isDisabled()).toBe(true);
+  expect(left).toMatchObject({ ParticipantRole: 'CUSTOMER', DisplayName: 'Dorothy Vaughan', ContactId: contactId });
+  expect(ended.ParticipantRole).toBe('SYSTEM');
+  expect(agentAfter).toMatchObject({ status: 403, body: { __type: 'AccessDeniedException' } });
+  expect(api.sandbox!.store.summaries().find((chat) => chat.contactId === contactId)?.state).toBe('ended');
+}, 30_000);
+
+test('a chat that ended without the page hearing of it: a message sent gets 403, and the page says the token was refused', async () => {
+  // Arrange: the page's socket goes through a relay that loses the end of the chat (the items and the
+  // server's close), as a flaky network can; then the agent ends the chat.
+  const page = await browser.context.newPage();
+  await page.routeWebSocket(/\/websocket\?key=/, (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      if (!String(message).includes('chat.ended') && !String(message).includes('participant.left')) {
+        socket.send(message);
+      }
+    });
+    server.onClose(() => {});
+  });
+  const { contactId } = await customerChat(api.demoUrl, 'Annie Easley', page);
+  const agent = await agentOf(contactId);
+  await call(api.sandbox!.url, '/participant/disconnect', agent.connectionToken, {});
+  await agent.socket.waitForItem((item) => item.ContentType === `${EVENT}chat.ended`);
+
+  // Act
+  await page.fill('.chat-compose textarea', 'Are you still there?');
+  await page.click('.chat-compose button[type="submit"]');
+  await page.getByTestId('chat-error').waitFor({ state: 'visible', timeout: 10_000 });
+
+  // Assert
+  expect(await page.getByTestId('chat-error').textContent()).toBe(
+    'The message was not sent: The Participant Service refused the token (403 AccessDeniedException): the chat has ended, or the token is not one it handed out.',
+  );
+  expect(sandboxRequests).toContainEqual(
+    expect.objectContaining({
+      method: 'POST',
+      path: '/participant/message',
+      status: 403,
+      origin: new URL(api.demoUrl).origin,
+    }),
+  );
+}, 30_000);
 
 test('when the Participant Service does not answer, the page says what to check', async () => {
   // Arrange: a second npm start whose chat sandbox has stopped (the API and Connect stand-in still run).
