@@ -101,7 +101,7 @@ export class ContextError extends Error {
  * CDK's own context keys (feature flags such as `@aws-cdk/core:...`, the CLI's `aws:cdk:...`, cached
  * lookups such as `availability-zones:account=...`) all hold a colon; every other key is the app's.
  */
-function isCdkKey(key: string): boolean {
+export function isCdkKey(key: string): boolean {
   return key.includes(':') || key.startsWith('@');
 }
 
@@ -207,14 +207,32 @@ function endpointType(reader: ContextReader): EndpointType | undefined {
   return value === 'EDGE' ? EndpointType.EDGE : EndpointType.REGIONAL;
 }
 
-function seconds(reader: ContextReader, key: ContextKey, example: string): Duration | undefined {
+/** A duration in `unit`s; a negative one is refused here, naming the key (aws-cdk-lib's Duration would not). */
+function duration(
+  reader: ContextReader,
+  key: ContextKey,
+  unit: 'seconds' | 'minutes',
+  example: string,
+): Duration | undefined {
   const value = reader.number(key, example);
-  return value === undefined ? undefined : Duration.seconds(value);
+  if (value === undefined) return undefined;
+  if (value < 0) throw contextError(key, value, `must be a number of ${unit}, 0 or more`, example);
+  return unit === 'seconds' ? Duration.seconds(value) : Duration.minutes(value);
 }
 
-function minutes(reader: ContextReader, key: ContextKey, example: string): Duration | undefined {
-  const value = reader.number(key, example);
-  return value === undefined ? undefined : Duration.minutes(value);
+/** CloudFormation's rule for stack names, which aws-cdk-lib checks only once the stack is made. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+function stackName(reader: ContextReader): string {
+  const value = reader.text('stackName');
+  if (value === undefined) return 'StartChatContactApi';
+  if (STACK_NAME.test(value)) return value;
+  throw contextError(
+    'stackName',
+    value,
+    'must start with a letter and hold only letters, digits and hyphens, at most 128 characters',
+    'ChatApi',
+  );
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -247,6 +265,13 @@ function environmentValue(reader: ContextReader, key: 'account' | 'region'): str
 }
 
 // ---- Verified identity (the `identity` prop): identitySource and the keys of that source ----
+
+/** What `Secret.fromSecretCompleteArn` takes: a secret ARN whose name ends in `-` and 6 characters. */
+const SECRET_COMPLETE_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+/** A user pool ID, such as `eu-west-2_AbCdEf123`. */
+const USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
+
 function identityFromContext(reader: ContextReader): AppSettings['identity'] {
   const source = reader.text('identitySource');
   if (source === undefined) return undefined;
@@ -261,8 +286,18 @@ function identityFromContext(reader: ContextReader): AppSettings['identity'] {
     required: reader.flag('identityRequired'),
     claims: reader.object('identityClaims') as ChatIdentityClaims | undefined,
   };
+  const matching = (key: ContextKey, pattern: RegExp, rule: string, example: string): string => {
+    const value = text(key, example);
+    if (!pattern.test(value)) throw contextError(key, value, rule, example);
+    return value;
+  };
   if (source === 'shared-secret') {
-    const secretArn = text('identitySecretArn', 'arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf');
+    const secretArn = matching(
+      'identitySecretArn',
+      SECRET_COMPLETE_ARN,
+      'must be the complete ARN of a Secrets Manager secret, ending in the 6 characters Secrets Manager adds to its name',
+      'arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/widget-key-AbCdEf',
+    );
     const widgetId = text('identityWidgetId', 'your-widget-id');
     return (scope) =>
       ChatIdentity.sharedSecret({
@@ -272,7 +307,12 @@ function identityFromContext(reader: ContextReader): AppSettings['identity'] {
       });
   }
   if (source === 'cognito') {
-    const userPoolId = text('identityUserPoolId', 'us-east-1_AbCdEf123');
+    const userPoolId = matching(
+      'identityUserPoolId',
+      USER_POOL_ID,
+      'must be a Cognito user pool ID: its region, an underscore, then letters and digits',
+      'eu-west-2_AbCdEf123',
+    );
     const clientIds = reader.list('identityClientIds') ?? [];
     const tokenUse = reader.text('identityTokenUse') ?? 'id';
     if (tokenUse !== 'id' && tokenUse !== 'access') {
@@ -315,7 +355,7 @@ export function appSettingsFromContext(node: Node): AppSettings {
   checkContextKeys(Object.keys(node.getAllContext()));
   const reader = new ContextReader(node);
   const base = {
-    stackName: reader.text('stackName') ?? 'StartChatContactApi',
+    stackName: stackName(reader),
     account: environmentValue(reader, 'account'),
     region: environmentValue(reader, 'region'),
   };
@@ -337,14 +377,14 @@ export function appSettingsFromContext(node: Node): AppSettings {
     defaultDisplayName: reader.text('defaultDisplayName'),
     attachmentsEnabled: reader.flag('attachmentsEnabled'),
     maxBodyBytes: reader.number('maxBodyBytes', '131072'),
-    retryBudget: seconds(reader, 'retryBudgetSeconds', '25'),
+    retryBudget: duration(reader, 'retryBudgetSeconds', 'seconds', '25'),
     path: reader.text('path'),
     serveStageRoot: reader.flag('serveStageRoot'),
     endpointType: endpointType(reader),
     throttlingRateLimit: reader.number('throttlingRateLimit', '5'),
     throttlingBurstLimit: reader.number('throttlingBurstLimit', '50'),
     perIpRateLimit: reader.number('perIpRateLimit', '100'),
-    perIpRateLimitWindow: minutes(reader, 'perIpRateLimitWindowMinutes', '5'),
+    perIpRateLimitWindow: duration(reader, 'perIpRateLimitWindowMinutes', 'minutes', '5'),
     webAclArn: reader.text('webAclArn'),
     cloudWatchRole: reader.flag('cloudWatchRole'),
     accessLogCallerDetails: reader.flag('accessLogCallerDetails'),

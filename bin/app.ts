@@ -4,8 +4,8 @@
  * AwsSolutions checks run on every synth, so a finding the construct has not acknowledged stops the
  * deployment. cdk.json runs it through bin/run-app.mjs, which finds a Node that runs TypeScript.
  *
- * - The context is read first. A misspelled key, a bad value or a prop the construct refuses prints its
- *   message alone and exits 1.
+ * - The context is read first. A misspelled key, a bad value, or a prop the construct (or aws-cdk-lib)
+ *   refuses prints its message alone and exits 1.
  * - Commands that need the template (`synth`, `diff`, `deploy`) need the required values. Commands that
  *   need only the stack's name and environment (`ls`, `bootstrap`, `destroy`: the CLI asks for no
  *   bundling) run without them.
@@ -14,11 +14,11 @@
  */
 
 import { existsSync } from 'node:fs';
-import { Annotations, App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Errors, Stack, Validations } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { checkProps } from '../lib/check-props.ts';
 import { StartChatContactApi } from '../lib/index.ts';
-import { resolveProps } from '../lib/resolve-props.ts';
 import { bundleHandler, HANDLER_BUNDLE } from '../scripts/bundle-handler.ts';
 import { appSettingsFromContext, ContextError, missingContextMessage } from './app-context.ts';
 import { fallbackRegionNotice, stackEnvironment } from './stack-environment.ts';
@@ -26,9 +26,16 @@ import { fallbackRegionNotice, stackEnvironment } from './stack-environment.ts';
 /** The id of the warning for a region that is only the CLI's fallback. */
 export const FALLBACK_REGION_WARNING = 'start-chat-contact-api-app:fallbackRegion';
 
-/** Errors in the deployer's values: their message says what to fix, a stack trace adds nothing. */
+/**
+ * Errors in the deployer's values: their message says what to fix, a stack trace adds nothing. Those of the
+ * app and the construct, and aws-cdk-lib's own validation errors (a value it refuses as it builds the stack).
+ */
 function isConfigurationError(error: unknown): error is Error {
-  return error instanceof ContextError || (error instanceof Error && error.message.startsWith('StartChatContactApi: '));
+  return (
+    error instanceof ContextError ||
+    Errors.isValidationError(error) ||
+    (error instanceof Error && error.message.startsWith('StartChatContactApi: '))
+  );
 }
 
 async function main(): Promise<void> {
@@ -49,12 +56,12 @@ async function main(): Promise<void> {
     return;
   }
 
-  // The construct's checks first, on a stack of the same environment in an app that is never synthesized:
-  // a refused prop costs no bundling.
+  // The construct's checks first, identity included, on a stack of the same environment in an app that is
+  // never synthesized: a refused prop costs no bundling.
   const check = new Stack(new App({ autoSynth: false }), 'PropsCheck', {
     env: stackEnvironment(settings, process.env),
   });
-  resolveProps(check, settings.props);
+  checkProps(check, { ...settings.props, identity: settings.identity?.(check) });
   if (stack.bundlingRequired || !existsSync(HANDLER_BUNDLE)) await bundleHandler();
   const alarmTopic =
     settings.alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(stack, 'AlarmTopic', settings.alarmTopicArn);

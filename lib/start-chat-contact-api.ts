@@ -25,20 +25,19 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
-import { createAlarms, resolveAlarmSettings, type StartChatContactAlarmOptions } from './alarms.ts';
+import { createAlarms, type StartChatContactAlarmOptions } from './alarms.ts';
 import { ApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
 import { instanceInStackEnvironment, StartChatContactApiMetrics } from './chat-api-metrics.ts';
 import type { ChatIdentity, ChatIdentityConfig } from './chat-identity.ts';
+import { checkProps } from './check-props.ts';
 import { type ConnectTarget, contactFlowArns, contactsArn } from './connect-target.ts';
 import { CORS_PREFLIGHT } from './cors-preflight.ts';
 import { createDashboard } from './dashboard.ts';
 import { API_GATEWAY_TIMEOUT, HANDLER_RUNTIME, STAGE_NAME } from './defaults.ts';
 import { addGatewayResponses, type WebAclKind } from './gateway-responses.ts';
 import { handlerAssetDirectory } from './handler-asset.ts';
-import { identityPolicyConflict } from './handler-contract.ts';
 import { handlerEnvironment } from './handler-environment.ts';
 import { createHandlerRole } from './handler-role.ts';
-import { invalidProp } from './invalid-prop.ts';
 import {
   acknowledgeChatMethodAuthorization,
   acknowledgeNoRequestValidator,
@@ -47,7 +46,7 @@ import {
   acknowledgeSecretArnSuffix,
   acknowledgeTracing,
 } from './nag-acknowledgements.ts';
-import { type ResolvedProps, resolveProps } from './resolve-props.ts';
+import type { ResolvedProps } from './resolve-props.ts';
 import { shareAmongRoutes } from './route-throttling.ts';
 import { associateWebAcl, createPerIpRateLimitAcl } from './web-acl.ts';
 
@@ -458,16 +457,12 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
 
   constructor(scope: Construct, id: string, props: StartChatContactApiProps) {
     super(scope, id);
-    const settings = resolveProps(this, props);
-    const alarmSettings = resolveAlarmSettings(props);
+    const { settings, alarmSettings, identity } = checkProps(this, props);
     // The source maps are read only with source maps on; without them they would be 2/3 of the asset for nothing.
     const code = Code.fromAsset(handlerAssetDirectory(), settings.enableSourceMaps ? {} : { exclude: ['*.map'] });
 
     this.metricsNamespace = settings.metricsNamespace;
     this.connectTarget = settings.target;
-    const identity = props.identity?.bind(this);
-    const conflict = identity && identityPolicyConflict(identity.claims, settings);
-    if (conflict) throw invalidProp('identity.claims', identity.claims, `conflict with the other props: ${conflict}`);
     this.handler = this.createHandler(settings, code, identity);
     if (props.restApi === undefined) {
       const { api, accessLogGroup, webAcl } = this.createRestApi(settings);

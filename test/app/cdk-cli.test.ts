@@ -3,20 +3,22 @@
  * it: the project's cdk.json (feature flags, `app`) in a project directory of the test's own, with the
  * deployer's values in its `context` or on the command line, on a machine without AWS credentials or
  * configuration. Every command gets past the app to the point where AWS credentials are needed; every
- * mistake fails with its message alone. Tests in this file run one after another: some check that the
- * handler bundle (shared with the rest of the suite) is not rewritten.
+ * mistake fails with its message alone. Only CDK's part of the repository's cdk.json is copied, so the tests
+ * pass whatever values a deployer keeps there (Deploy step 1). Whether the handler is bundled is told in a
+ * fresh copy of the app's sources, which starts without assets/.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { HANDLER_BUNDLE } from '../../scripts/bundle-handler.ts';
+import { type CdkJson, readCdkJson, withoutDeployerValues } from '../support/cdk-json.ts';
 import { FLOW_ID, INSTANCE_ARN, INSTANCE_ID, temporaryOutdir } from '../support/construct.ts';
+import { freshCopy, REPOSITORY_ROOT as ROOT } from '../support/fresh-copy.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CDK_CLI = join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
 const PROJECT_BIN = join(ROOT, 'node_modules', '.bin');
+/** What the app needs of a clone: its sources, and package.json, which marks the package's root. */
+const APP_SOURCES = ['package.json', 'bin', 'lib', 'lambda', 'client', 'scripts'];
 const VALUES = { instanceId: INSTANCE_ID, contactFlowId: FLOW_ID, allowedOrigins: 'https://www.example.com' };
 /** What a machine without AWS prints once a command needs an account or credentials. */
 const NEEDS_CREDENTIALS = /Unable to resolve AWS account to use|no credentials have been configured/;
@@ -36,25 +38,23 @@ interface CliOptions {
   /** The Node that runs the CLI, and PATH's first directories. @default the project's Node, node_modules/.bin first */
   readonly node?: string;
   readonly path?: string;
+  /** The cdk.json the project's is made from. @default the repository's, as it is */
+  readonly cdkJson?: CdkJson;
+  /** Where the app's sources are (its bin/ runs, its assets/ holds the bundle). @default the repository */
+  readonly appRoot?: string;
 }
 
-/** A project directory with the repository's cdk.json, its app given by absolute path. */
-function project(context: Record<string, unknown>): string {
+/** A project directory with CDK's part of `cdkJson` and these values, its app given by absolute path. */
+function project(context: Record<string, unknown>, cdkJson: CdkJson, appRoot: string): string {
   const directory = temporaryOutdir();
-  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
-    app: string;
-    context: Record<string, unknown>;
-  };
-  const app = cdkJson.app.replace('bin/', `${join(ROOT, 'bin')}/`);
-  writeFileSync(
-    join(directory, 'cdk.json'),
-    JSON.stringify({ ...cdkJson, app, context: { ...cdkJson.context, ...context } }),
-  );
+  const own = withoutDeployerValues(cdkJson);
+  const app = own.app.replace('bin/', `${join(appRoot, 'bin')}/`);
+  writeFileSync(join(directory, 'cdk.json'), JSON.stringify({ ...own, app, context: { ...own.context, ...context } }));
   return directory;
 }
 
 async function cdk(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  const cwd = project(options.context ?? {});
+  const cwd = project(options.context ?? {}, options.cdkJson ?? readCdkJson(), options.appRoot ?? ROOT);
   const outdir = join(cwd, 'cdk.out');
   const home = temporaryOutdir();
   return new Promise((resolve) => {
@@ -88,10 +88,6 @@ function template(run: CliRun): Record<string, any> {
 
 function resourcesOf(run: CliRun, type: string): Array<Record<string, any>> {
   return Object.values(template(run).Resources as Record<string, any>).filter((resource) => resource.Type === type);
-}
-
-function bundleWrittenAt(): number {
-  return existsSync(HANDLER_BUNDLE) ? statSync(HANDLER_BUNDLE).mtimeMs : 0;
 }
 
 describe('the README’s commands, with the values in cdk.json', () => {
@@ -159,17 +155,47 @@ describe('the README’s commands, with the values in cdk.json', () => {
     expect(run.output).not.toMatch(/Missing context|Subprocess exited/);
   });
 
-  test('cdk ls lists the stack without bundling the handler again', async () => {
-    // Arrange: a bundle exists (npm run build, or an earlier synth).
-    const before = bundleWrittenAt();
+  test('cdk ls lists the stack and leaves the bundle as it is; cdk synth bundles the current sources', async () => {
+    // Arrange: a clone whose bundle is not what its sources make.
+    const appRoot = freshCopy(APP_SOURCES);
+    const bundle = join(appRoot, 'assets', 'start-chat-contact', 'index.mjs');
+    const stale = '// a bundle of older sources\n';
+    mkdirSync(dirname(bundle), { recursive: true });
+    writeFileSync(bundle, stale);
 
     // Act
-    const run = await cdk(['ls'], { context: VALUES });
+    const ls = await cdk(['ls'], { context: VALUES, appRoot });
+    const bundleAfterLs = readFileSync(bundle, 'utf8');
+    const synth = await cdk(['synth', '--quiet'], { context: VALUES, appRoot, env: { AWS_REGION: 'eu-west-2' } });
 
     // Assert
+    expect(ls.code).toBe(0);
+    expect(ls.output.trim().split('\n')).toEqual(['StartChatContactApi']);
+    expect(bundleAfterLs.slice(0, 200)).toBe(stale);
+    expect(synth.code).toBe(0);
+    expect(readFileSync(bundle, 'utf8')).toMatch(/export\s*\{[^}]*as handler\s*\}/);
+  });
+});
+
+describe('with a deployer’s own values in the repository’s cdk.json (Deploy step 1)', () => {
+  // The repository's cdk.json as a deployer edits it: their values, their region and an optional key.
+  const repository = readCdkJson();
+  const deployers: CdkJson = {
+    ...repository,
+    context: { ...repository.context, ...VALUES, region: 'eu-west-2', perIpRateLimit: 100 },
+  };
+
+  test('the tests take CDK’s part of it only: cdk ls notes the values missing, as on a fresh clone', async () => {
+    const run = await cdk(['ls'], { cdkJson: deployers });
     expect(run.code).toBe(0);
-    expect(run.output.trim().split('\n')).toEqual(['StartChatContactApi']);
-    if (before > 0) expect(bundleWrittenAt()).toBe(before);
+    expect(run.output).toContain('Missing context: instanceId, contactFlowId, allowedOrigins');
+  });
+
+  test('an offline synth with the test’s values only still says the region is the CLI’s fallback', async () => {
+    const run = await cdk(['synth', '--quiet'], { cdkJson: deployers, context: VALUES });
+    expect(run.code).toBe(0);
+    expect(run.output.replace(/\s+/g, ' ')).toContain('The stack is synthesized for us-east-1 only because');
+    expect(run.output).not.toContain('perIpRateLimit');
   });
 });
 
@@ -229,29 +255,65 @@ describe('mistakes fail at synth with their message alone, before the handler is
       {},
       'StartChatContactApi: contactFlowId must be a contact flow ID (a UUID',
     ],
+    [
+      'a stack name CloudFormation refuses',
+      ['-c', 'stackName=my stack'],
+      {},
+      'Context stackName must start with a letter and hold only letters, digits and hyphens, at most 128 characters (got "my stack")',
+    ],
+    [
+      'a secret ARN without the suffix Secrets Manager adds',
+      [],
+      {
+        identitySource: 'shared-secret',
+        identitySecretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/widget-key',
+        identityWidgetId: 'w-1',
+      },
+      'Context identitySecretArn must be the complete ARN of a Secrets Manager secret',
+    ],
+    [
+      'an identity issuer that is not https',
+      [],
+      {
+        identitySource: 'oidc',
+        identityIssuer: 'http://login.example.com/',
+        identityAudience: 'chat-api',
+        identityJwksUri: 'https://login.example.com/jwks.json',
+      },
+      'StartChatContactApi: identity.issuer must be the https URL the tokens carry in "iss"',
+    ],
+    [
+      'a value aws-cdk-lib itself refuses',
+      ['-c', 'perIpRateLimit=100', '-c', 'perIpRateLimitWindowMinutes=0.001'],
+      {},
+      "'0.001 minutes' cannot be converted into a whole number of seconds",
+    ],
   ])('%s', async (_name, args, context, message) => {
-    // Arrange
-    const before = bundleWrittenAt();
+    // Arrange: a clone with no bundle yet.
+    const appRoot = freshCopy(APP_SOURCES);
 
     // Act
-    const run = await cdk(['synth', '--quiet', ...args], { context: { ...VALUES, ...context } });
+    const run = await cdk(['synth', '--quiet', ...args], { context: { ...VALUES, ...context }, appRoot });
 
     // Assert
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(message);
     expect(run.output).not.toMatch(STACK_DUMP);
-    expect(bundleWrittenAt()).toBe(before);
+    expect(existsSync(join(appRoot, 'assets'))).toBe(false);
   });
 
   test('an instance in another account than the stack’s', async () => {
+    const appRoot = freshCopy(APP_SOURCES);
     const run = await cdk(['synth', '--quiet'], {
       context: { ...VALUES, instanceId: INSTANCE_ARN, account: '210987654321', region: 'eu-west-2' },
+      appRoot,
     });
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(
       'StartChatContactApi: instanceId names an instance in account 123456789012, but the stack deploys to account 210987654321',
     );
     expect(run.output).not.toMatch(STACK_DUMP);
+    expect(existsSync(join(appRoot, 'assets'))).toBe(false);
   });
 });
 

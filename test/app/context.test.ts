@@ -79,6 +79,11 @@ describe('context parsing', () => {
     });
   });
 
+  test('a stack name of 128 characters, CloudFormation’s most', () => {
+    const name = `C${'h'.repeat(127)}`;
+    expect(settings({ ...REQUIRED_CONTEXT, stackName: name }).stackName).toBe(name);
+  });
+
   test('without the required values: which are missing, and no props (ls, bootstrap and destroy need none)', () => {
     expect(settings({ contactFlowId: FLOW_ID })).toMatchObject({
       stackName: 'StartChatContactApi',
@@ -105,6 +110,17 @@ describe('context parsing', () => {
     [
       { region: 'Europe' },
       /Context region must be an AWS region name \(got "Europe"\); for example -c region=eu-west-2/,
+    ],
+    [
+      { stackName: 'my stack' },
+      /Context stackName must start with a letter and hold only letters, digits and hyphens, at most 128 characters \(got "my stack"\); for example -c stackName=ChatApi/,
+    ],
+    [{ stackName: '1Chat' }, /Context stackName must start with a letter/],
+    [{ stackName: `C${'h'.repeat(128)}` }, /Context stackName must .* at most 128 characters/],
+    [{ retryBudgetSeconds: '-1' }, /Context retryBudgetSeconds must be a number of seconds, 0 or more \(got -1\)/],
+    [
+      { perIpRateLimitWindowMinutes: '-5' },
+      /Context perIpRateLimitWindowMinutes must be a number of minutes, 0 or more \(got -5\)/,
     ],
   ])('refuses %j', (change, message) => {
     expect(() => settings({ ...REQUIRED_CONTEXT, ...change })).toThrow(message);
@@ -169,8 +185,24 @@ describe('verified identity from context', () => {
       /Context identitySecretArn is required with identitySource=shared-secret/,
     ],
     [
-      { identitySource: 'cognito', identityUserPoolId: 'p', identityTokenUse: 'refresh' },
+      { identitySource: 'cognito', identityUserPoolId: 'eu-west-2_AbCdEf123', identityTokenUse: 'refresh' },
       /Context identityTokenUse must be id or access/,
+    ],
+    [
+      {
+        identitySource: 'shared-secret',
+        identitySecretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/widget-key',
+        identityWidgetId: 'w',
+      },
+      /Context identitySecretArn must be the complete ARN of a Secrets Manager secret, ending in the 6 characters Secrets Manager adds to its name \(got "arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat\/widget-key"\)/,
+    ],
+    [
+      { identitySource: 'shared-secret', identitySecretArn: 'chat/widget-key-AbCdEf', identityWidgetId: 'w' },
+      /Context identitySecretArn must be the complete ARN/,
+    ],
+    [
+      { identitySource: 'cognito', identityUserPoolId: 'AbCdEf123', identityClientIds: 'c' },
+      /Context identityUserPoolId must be a Cognito user pool ID: its region, an underscore, then letters and digits \(got "AbCdEf123"\); for example -c identityUserPoolId=eu-west-2_AbCdEf123/,
     ],
     [{ identitySource: 'oidc', identityIssuer: 'https://x/' }, /Context identityJwksUri is required/],
   ])('refuses %j', (change, message) => {
@@ -221,10 +253,6 @@ describe('cdk.json', () => {
     for (const [flag, value] of Object.entries(CURRENTLY_RECOMMENDED_FLAGS)) {
       expect([flag, CDK_JSON.context[flag]]).toEqual([flag, value]);
     }
-  });
-
-  test('holds no deployer values: they are the deployer’s to add', () => {
-    expect(Object.keys(CDK_JSON.context).filter((key) => !key.includes(':'))).toEqual([]);
   });
 
   test('runs the app through bin/run-app.mjs, which any Node can read', () => {

@@ -4,13 +4,13 @@
  * answers `--help` and a port in use before any bundling. How fast it gets ready is measured in
  * `npm run bench` (step `start`), as a ratio against a bare HTTP server started the same way.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { EXAMPLE_BODY } from '../../local/banner.ts';
 import { closeServer, listen } from '../../local/listen.ts';
+import { freshCopy } from '../support/fresh-copy.ts';
 import {
   bannerApiUrl,
   killStartedProcesses,
@@ -20,32 +20,19 @@ import {
   waitForOutput,
 } from '../support/start-process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-/** What a clone holds that `npm start` may use; node_modules is linked, as `npm ci` would have made it. */
+/** What a clone holds that `npm start` may use. */
 const SOURCES = ['package.json', 'lambda', 'lib', 'local', 'scripts'];
 
-const copies: string[] = [];
 let copy: string;
-
-function freshCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-fresh-start-'));
-  for (const source of SOURCES) cpSync(join(ROOT, source), join(dir, source), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  copies.push(dir);
-  return dir;
-}
 
 function npmStart(args: string[], env: Record<string, string>): StartedProcess {
   return startProcess('npm', ['start', '--silent', ...(args.length > 0 ? ['--', ...args] : [])], copy, env);
 }
 
 beforeEach(() => {
-  copy = freshCopy();
+  copy = freshCopy(SOURCES);
 });
 afterEach(killStartedProcesses);
-afterAll(() => {
-  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
-});
 
 test('npm start bundles the handler from the sources, compiles nothing else, and serves a chat', async () => {
   // Arrange
