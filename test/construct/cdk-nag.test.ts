@@ -5,11 +5,10 @@
  * that really arises (none is stale).
  */
 import { describe, expect, test } from '@jest/globals';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { CognitoUserPoolsAuthorizer, RestApi, TokenAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
@@ -22,7 +21,7 @@ import {
   nagV2Findings,
   nagV2Suppressions,
   REQUIRED_PROPS,
-  temporaryOutdir,
+  testApp,
 } from '../support/construct.ts';
 
 /** Each major's unacknowledged findings under a scope, as "rule at path". */
@@ -76,11 +75,8 @@ describe.each(MAJORS)('cdk-nag %s: zero unacknowledged findings', (_major, findi
     expectNoStaleAcknowledgements(stack);
   });
 
-  test('with every feature flag aws-cdk-lib recommends (as the app’s cdk.json sets them)', () => {
-    const app = new App({
-      outdir: temporaryOutdir(),
-      context: { ...CURRENTLY_RECOMMENDED_FLAGS, 'aws:cdk:disable-asset-staging': true },
-    });
+  test('without feature flags (in a CDK app whose cdk.json sets none)', () => {
+    const app = testApp({ featureFlags: false });
     const stack = new Stack(app, 'Flagged', { env: { account: '123456789012', region: 'eu-west-2' } });
     new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, cloudWatchRole: true, allowPersistentChat: true });
     new StartChatContactApi(stack, 'Limited', { ...REQUIRED_PROPS, perIpRateLimit: 100 });
@@ -218,7 +214,7 @@ describe('what is acknowledged, and why', () => {
 });
 
 test('the deployable app’s way, cdk-nag as a validation plugin of the synth, passes', () => {
-  const app = new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } });
+  const app = testApp();
   const stack = new Stack(app, 'Plugin');
   new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, allowPersistentChat: true });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -40,12 +40,8 @@ function startChatStatements(props: Partial<StartChatContactApiProps>, stackProp
   return handlerPolicies(synthChat(props, stackProps)).StartChatContact!;
 }
 
-const stackFlow = (flow: string) => ({
-  'Fn::Join': [
-    '',
-    ['arn:', { Ref: 'AWS::Partition' }, `:connect:us-east-1:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/${flow}`],
-  ],
-});
+/** A flow of the instance in the stack's place (its partition written out, `@aws-cdk/core:enablePartitionLiterals`). */
+const stackFlow = (flow: string) => `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/${flow}`;
 
 test('the role has two inline policies and nothing else: its own logs, and starting chats', () => {
   const template = synthChat({}, STACK_ENV);
@@ -131,10 +127,11 @@ describe('connect:StartChatContact', () => {
       {
         Effect: 'Allow',
         Action: 'connect:StartChatContact',
+        // In order (`@aws-cdk/aws-iam:minimizePolicies` sorts them).
         Resource: [
           `${INSTANCE_ARN}/contact-flow/${FLOW_ID}`,
-          `${INSTANCE_ARN}/contact-flow/${OTHER_FLOW_ID}`,
           `${INSTANCE_ARN}/contact-flow/${THIRD_FLOW_ID}`,
+          `${INSTANCE_ARN}/contact-flow/${OTHER_FLOW_ID}`,
         ],
       },
     ]);

@@ -5,7 +5,7 @@
  * unacknowledged findings, and refuses bad props at synth naming the prop. One failing-props case per rule.
  */
 import { describe, expect, test } from '@jest/globals';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,7 +21,7 @@ import {
   onlyResource,
   REQUIRED_PROPS,
   templateOf,
-  temporaryOutdir,
+  testApp,
 } from '../support/construct.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/widget-key-AbCdEf';
@@ -35,7 +35,7 @@ type IdentityFor = (stack: Stack) => ChatIdentity;
 
 /** A stack with the construct and this identity, not yet synthesized. */
 function build(identity: IdentityFor, props: Partial<StartChatContactApiProps> = {}) {
-  const app = new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } });
+  const app = testApp();
   const stack = new Stack(app, 'ChatStack');
   const chat = new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props, identity: identity(stack) });
   return { app, stack, chat };

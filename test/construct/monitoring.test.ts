@@ -5,7 +5,7 @@
  * tracing. Bad monitoring props are refused, one case per rule.
  */
 import { describe, expect, test } from '@jest/globals';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -25,7 +25,7 @@ import {
   REQUIRED_PROPS,
   synthChat,
   templateOf,
-  temporaryOutdir,
+  testApp,
 } from '../support/construct.ts';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
@@ -468,7 +468,7 @@ describe('tracing', () => {
     expect(onlyResource(template, 'AWS::ApiGateway::Stage').Properties.TracingEnabled).toBe(true);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [{ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' }],
+        Statement: [{ Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' }],
       },
     });
   });
@@ -492,10 +492,7 @@ describe('tracing', () => {
 describe('refuses', () => {
   function construct(props: Partial<StartChatContactApiProps>): () => void {
     return () => {
-      const stack = new Stack(
-        new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }),
-        'S',
-      );
+      const stack = new Stack(testApp(), 'S');
       new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
     };
   }

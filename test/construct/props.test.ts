@@ -2,7 +2,7 @@
  * What each prop changes in the template. Defaults are in defaults.test.ts, IAM in iam.test.ts.
  */
 import { describe, expect, test } from '@jest/globals';
-import { App, type CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CognitoUserPoolsAuthorizer, EndpointType, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -21,7 +21,7 @@ import {
   REQUIRED_PROPS,
   synthChat,
   templateOf,
-  temporaryOutdir,
+  testApp,
 } from '../support/construct.ts';
 
 function environment(template: Template): Record<string, string> {
@@ -238,7 +238,23 @@ describe('stage props', () => {
     // Assert
     const groupId = stack.getLogicalId(chat.accessLogGroup!.node.defaultChild as CfnElement);
     const stage = onlyResource(template, 'AWS::ApiGateway::Stage');
-    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [groupId, 'Arn'] });
+    // The group's ARN by its name, without the `:*` of its Arn attribute
+    // (`@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard`).
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: groupId },
+        ],
+      ],
+    });
   });
 
   test('webAcl is the web ACL of perIpRateLimit, associated with the stage; undefined otherwise', () => {
@@ -398,14 +414,15 @@ describe('stage props', () => {
           Statement: [
             {
               Effect: 'Allow',
+              // In order (`@aws-cdk/aws-iam:minimizePolicies` sorts them).
               Action: [
                 'logs:CreateLogGroup',
                 'logs:CreateLogStream',
                 'logs:DescribeLogGroups',
                 'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
                 'logs:FilterLogEvents',
+                'logs:GetLogEvents',
+                'logs:PutLogEvents',
               ],
               Resource: {
                 'Fn::Join': [
@@ -463,7 +480,7 @@ describe('function and log props', () => {
 });
 
 test('two constructs in one stack do not collide', () => {
-  const stack = new Stack(new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }));
+  const stack = new Stack(testApp());
   new StartChatContactApi(stack, 'One', REQUIRED_PROPS);
   new StartChatContactApi(stack, 'Two', REQUIRED_PROPS);
   const template = templateOf(stack);
@@ -472,7 +489,7 @@ test('two constructs in one stack do not collide', () => {
 });
 
 test('two constructs in one stack that both ask for the CloudWatch role share one role and one account setting', () => {
-  const stack = new Stack(new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }));
+  const stack = new Stack(testApp());
   new StartChatContactApi(stack, 'One', { ...REQUIRED_PROPS, cloudWatchRole: true });
   new StartChatContactApi(stack, 'Two', { ...REQUIRED_PROPS, cloudWatchRole: true });
   const template = templateOf(stack);

@@ -18,6 +18,7 @@ import {
   OTHER_FLOW_ID,
   REQUIRED_PROPS,
   temporaryOutdir,
+  testApp,
 } from '../support/construct.ts';
 
 const OTHER_INSTANCE = '99999999-2222-4333-8444-555555555555';
@@ -26,10 +27,7 @@ type PropsChange = Partial<StartChatContactApiProps> | ((stack: Stack) => Partia
 
 function construct(change: PropsChange): () => void {
   return () => {
-    const stack = new Stack(
-      new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }),
-      'S',
-    );
+    const stack = new Stack(testApp(), 'S');
     const props = typeof change === 'function' ? change(stack) : change;
     new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
   };
@@ -323,11 +321,7 @@ describe('the instance against the stack’s account and region', () => {
   const OTHER_ACCOUNT = '210987654321';
 
   function inStack(env: { account?: string; region?: string }, props: Partial<StartChatContactApiProps>): Stack {
-    const stack = new Stack(
-      new App({ outdir: temporaryOutdir(), context: { 'aws:cdk:disable-asset-staging': true } }),
-      'S',
-      { env },
-    );
+    const stack = new Stack(testApp(), 'S', { env });
     new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
     return stack;
   }

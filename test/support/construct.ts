@@ -2,7 +2,8 @@
  * Synthesizes stacks holding `StartChatContactApi` for template assertions and cdk-nag checks. Every app
  * writes to a temporary directory of its own, removed when the test file's tests are done (this module
  * registers that `afterAll` in each file that imports it); asset staging is off unless a test needs the
- * staged asset.
+ * staged asset. Apps have the feature flags of the repository's cdk.json, as the deployable app does
+ * (`featureFlags: false` for an app without any, as in a CDK app that sets none).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,13 @@ import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
 import { App, Aspects, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ANNOTATIONS_IN_VALIDATION_REPORT } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-2';
 import type { IConstruct } from 'constructs';
 import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/index.ts';
 import { NAG_V2_METADATA_KEY, type NagV2Suppression } from '../../lib/nag-acknowledgements.ts';
+import { cdkJsonFeatureFlags } from './cdk-json.ts';
 import { FLOW_ID, INSTANCE_ID, ORIGIN } from './handler.ts';
 
 export { FLOW_ID, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID } from './handler.ts';
@@ -49,18 +52,33 @@ export interface Synthesized {
   readonly chat: StartChatContactApi;
 }
 
-export interface BuildOptions {
-  readonly stackProps?: StackProps;
+export interface AppOptions {
   /** Copy the asset into the cloud assembly, as `cdk synth` does. @default false */
   readonly stageAssets?: boolean;
+  /** Set the feature flags of the repository's cdk.json. @default true */
+  readonly featureFlags?: boolean;
+}
+
+export interface BuildOptions extends AppOptions {
+  readonly stackProps?: StackProps;
+}
+
+/** An app writing to a temporary directory, with cdk.json's feature flags. */
+export function testApp(options: AppOptions = {}): App {
+  return new App({
+    outdir: temporaryOutdir(),
+    context: {
+      ...(options.featureFlags === false
+        ? {}
+        : { ...cdkJsonFeatureFlags(), [ANNOTATIONS_IN_VALIDATION_REPORT]: false }),
+      ...(options.stageAssets ? {} : { 'aws:cdk:disable-asset-staging': true }),
+    },
+  });
 }
 
 /** A fresh app and stack with the construct, not yet synthesized. */
 export function buildChat(props: Partial<StartChatContactApiProps> = {}, options: BuildOptions = {}): Synthesized {
-  const app = new App({
-    outdir: temporaryOutdir(),
-    context: options.stageAssets ? {} : { 'aws:cdk:disable-asset-staging': true },
-  });
+  const app = testApp(options);
   const stack = new Stack(app, 'ChatStack', options.stackProps);
   const chat = new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
   return { app, stack, chat };
