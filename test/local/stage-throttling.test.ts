@@ -1,34 +1,47 @@
 /**
- * Stage throttling on `npm start`'s local API, as deployed: the documented limit (by default 5 requests a
- * second with a burst of 50 for each chat route, so 10 and 100 for the endpoint with its two routes,
- * `/prod/chat` and the stage root) is what the endpoint admits in total, and each route its share. The Connect stand-in does not throttle here, so every admitted request
- * starts a chat and every refused one is API Gateway's own 429.
+ * Stage throttling on `npm start`'s local API, as deployed: the documented limit is what the endpoint
+ * admits in total, and each of its two chat routes (`/prod/chat` and the stage root) its share. By default
+ * that is 5 requests a second with a burst of 50 for each route, so 10 and 100 for the endpoint; limits the
+ * deployer sets (`throttlingRateLimit`, `throttlingBurstLimit`) are the endpoint's, shared between the
+ * routes. The Connect stand-in does not throttle here, so every admitted request starts a chat and every
+ * refused one is API Gateway's own 429.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterEach, expect, test } from '@jest/globals';
+import type { ThrottlingLimits } from '../../lib/route-throttling.ts';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
 import { readSettings } from '../../local/settings.ts';
 
-const DOCUMENTED = { rateLimit: 10, burstLimit: 100 } as const;
+/** The defaults, as the README documents them for the endpoint with its two routes. */
+const DOCUMENTED_DEFAULT = { rateLimit: 10, burstLimit: 100 } as const;
 const REQUESTS_PER_ROUTE = 80;
 
-let api: LocalApi;
-const log: AccessLogEntry[] = [];
+const apis: LocalApi[] = [];
 
-beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
+afterEach(async () => {
+  await Promise.all(apis.splice(0).map((api) => api.close()));
+});
+
+interface Burst {
+  readonly admitted: number;
+  /** Chats started on each route: the chat route, then the stage root. */
+  readonly startedPerRoute: readonly number[];
+  /** Requests the rate refills while the burst arrives (a few at most; the whole run bounds the window). */
+  readonly refill: number;
+  readonly refused: ReadonlyArray<{ status: number; code: string | undefined; retryAfter: string | null }>;
+}
+
+/** Sends REQUESTS_PER_ROUTE requests to each chat route at once, interleaved, through a fresh local API. */
+async function burstAcrossBothRoutes(endpointRate: number, throttling?: ThrottlingLimits): Promise<Burst> {
+  const log: AccessLogEntry[] = [];
+  const api = await startLocalApi(readSettings([], { PORT: '0' }), {
     functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     standIn: { ratePerSecond: false },
     onRequest: (entry) => log.push(entry),
+    ...(throttling !== undefined && { throttling }),
   });
-}, 30_000);
-afterAll(async () => {
-  await api?.close();
-});
-
-test('simultaneous requests across both chat routes: the documented burst is admitted in total, the rest get 429 with Retry-After', async () => {
-  // Arrange
-  const stageRoot = new URL('./', api.apiUrl).href;
+  apis.push(api);
+  const routes = [api.apiUrl, new URL('./', api.apiUrl).href];
   const body = JSON.stringify({ ParticipantDetails: { DisplayName: 'Ada' } });
   const send = (url: string) =>
     fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).then(async (response) => ({
@@ -38,28 +51,54 @@ test('simultaneous requests across both chat routes: the documented burst is adm
       code: ((await response.json()) as { error?: { code: string } }).error?.code,
     }));
 
-  // Act: both routes at once, interleaved.
   const startedAt = performance.now();
   const answers = await Promise.all(
-    Array.from({ length: REQUESTS_PER_ROUTE * 2 }, (_, index) => send(index % 2 === 0 ? api.apiUrl : stageRoot)),
+    Array.from({ length: REQUESTS_PER_ROUTE * 2 }, (_, index) => send(routes[index % 2]!)),
   );
   const elapsedMs = performance.now() - startedAt;
-  const gatewayDecisions = log.filter((entry) => entry.method === 'POST');
 
-  // Assert: admitted = the burst, plus what the rate refills while the requests arrive (a few at most;
-  // the whole run bounds the arrival window).
-  const throttled = gatewayDecisions.filter((entry) => entry.gatewayResponse === 'THROTTLED');
+  const throttled = log.filter((entry) => entry.method === 'POST' && entry.gatewayResponse === 'THROTTLED');
   const admitted = answers.length - throttled.length;
-  const refill = Math.ceil((DOCUMENTED.rateLimit * elapsedMs) / 1000);
-  expect(admitted).toBeGreaterThanOrEqual(DOCUMENTED.burstLimit);
-  expect(admitted).toBeLessThanOrEqual(DOCUMENTED.burstLimit + refill);
   expect(answers.filter((answer) => answer.status === 200)).toHaveLength(admitted);
+  return {
+    admitted,
+    startedPerRoute: routes.map(
+      (url) => answers.filter((answer) => answer.url === url && answer.status === 200).length,
+    ),
+    refill: Math.ceil((endpointRate * elapsedMs) / 1000),
+    refused: answers.filter((answer) => answer.status !== 200),
+  };
+}
+
+test('simultaneous requests across both chat routes: the documented burst is admitted in total, the rest get 429 with Retry-After', async () => {
+  // Act
+  const burst = await burstAcrossBothRoutes(DOCUMENTED_DEFAULT.rateLimit);
+
+  // Assert
+  expect(burst.admitted).toBeGreaterThanOrEqual(DOCUMENTED_DEFAULT.burstLimit);
+  expect(burst.admitted).toBeLessThanOrEqual(DOCUMENTED_DEFAULT.burstLimit + burst.refill);
   // Each route gets its share, so neither route alone can take the whole burst.
-  for (const url of [api.apiUrl, stageRoot]) {
-    const started = answers.filter((answer) => answer.url === url && answer.status === 200).length;
-    expect(started).toBeLessThanOrEqual(DOCUMENTED.burstLimit / 2 + refill);
+  for (const started of burst.startedPerRoute) {
+    expect(started).toBeLessThanOrEqual(DOCUMENTED_DEFAULT.burstLimit / 2 + burst.refill);
   }
-  for (const answer of answers.filter((candidate) => candidate.status !== 200)) {
+  for (const answer of burst.refused) {
     expect(answer).toMatchObject({ status: 429, code: 'THROTTLED', retryAfter: expect.stringMatching(/^\d+$/) });
   }
+});
+
+test('limits the deployer sets (5 a second, burst 50) are the endpoint’s: 50 admitted across both routes, not 50 on each', async () => {
+  // Arrange
+  const limits = { rateLimit: 5, burstLimit: 50 };
+
+  // Act
+  const burst = await burstAcrossBothRoutes(limits.rateLimit, limits);
+
+  // Assert
+  expect(burst.admitted).toBeGreaterThanOrEqual(limits.burstLimit);
+  expect(burst.admitted).toBeLessThanOrEqual(limits.burstLimit + burst.refill);
+  for (const started of burst.startedPerRoute) {
+    expect(started).toBeGreaterThanOrEqual(limits.burstLimit / 2);
+    expect(started).toBeLessThanOrEqual(limits.burstLimit / 2 + burst.refill);
+  }
+  for (const answer of burst.refused) expect(answer).toMatchObject({ status: 429, code: 'THROTTLED' });
 });
