@@ -13,5 +13,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/aws-environment.ts'],
+  // Tests are quiet unless they fail: one that prints without capturing it fails.
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-tests.ts'],
   testTimeout: 30_000,
 };

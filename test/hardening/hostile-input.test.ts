@@ -20,6 +20,7 @@ import {
   ORIGIN,
   OTHER_FLOW_ID,
 } from '../support/handler.ts';
+import { printDeliberately } from '../support/quiet-tests.ts';
 import {
   ALLOWED_ATTRIBUTE_KEYS,
   expectContractShape,
@@ -62,7 +63,7 @@ const tally = { cases: 0, statuses: {} as Record<number, number> };
 
 afterAll(() => {
   if (process.env.HOSTILE_RUNS !== undefined) {
-    console.log(`hostile input: ${tally.cases} cases, statuses ${JSON.stringify(tally.statuses)}`);
+    printDeliberately(`hostile input: ${tally.cases} cases, statuses ${JSON.stringify(tally.statuses)}`);
   }
 });
 

@@ -14,6 +14,7 @@ import {
   startConnectStandIn,
 } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { baseEnv, chatBody, chatEvent, type Handler, lambdaContext, loadHandler } from '../support/handler.ts';
+import { printDeliberately } from '../support/quiet-tests.ts';
 import { expectContractShape } from './arbitraries.ts';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 12);
@@ -123,7 +124,7 @@ test(
     );
     expect(faultsInjected).toBeGreaterThan(0);
     if (process.env.FAULT_RUNS !== undefined) {
-      console.log(
+      printDeliberately(
         `injected faults: ${RUNS} scenarios, ${faultsInjected} faults, ${requests} requests, statuses ${JSON.stringify(statuses)}`,
       );
     }
