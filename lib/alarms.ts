@@ -219,7 +219,7 @@ function resolveOne(key: AlarmKey, options: ChatAlarmOptions | undefined, create
     throw invalidProp(`${prop}.threshold`, threshold, limits.rule);
   }
   const period = options?.period ?? base.period;
-  const seconds = period.toSeconds();
+  const seconds = period.toSeconds({ integral: false });
   if (known(seconds) && (seconds < 60 || seconds % 60 !== 0)) {
     throw invalidProp(`${prop}.period`, period, 'must be whole minutes (the metrics have one-minute resolution)');
   }

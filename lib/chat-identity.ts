@@ -182,7 +182,7 @@ function known(value: unknown): boolean {
 
 function seconds(prop: string, value: Duration | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const result = value.toSeconds();
+  const result = value.toSeconds({ integral: false });
   if (known(result) && (!Number.isInteger(result) || result < min || result > max)) {
     throw invalidProp(prop, value, `must be a whole number of seconds from ${min} to ${max}`);
   }

@@ -104,12 +104,12 @@ function displayName(name: string | undefined): string | undefined {
 
 function retryBudgetMs(budget: Duration | undefined): number {
   const value = budget ?? DEFAULTS.retryBudget;
-  const ms = value.toMilliseconds();
+  const ms = value.toMilliseconds({ integral: false });
   if (known(ms) && (!Number.isSafeInteger(ms) || ms < LIMITS.retryBudgetMs.min || ms > LIMITS.retryBudgetMs.max)) {
     throw invalidProp(
       'retryBudget',
       value,
-      `must be from ${LIMITS.retryBudgetMs.min / 1000} to ${LIMITS.retryBudgetMs.max / 1000} seconds (API Gateway ends requests after 29 seconds)`,
+      `must be from ${LIMITS.retryBudgetMs.min / 1000} to ${LIMITS.retryBudgetMs.max / 1000} seconds in whole milliseconds (API Gateway ends requests after 29 seconds)`,
     );
   }
   return ms;
@@ -193,7 +193,7 @@ function webAcl(props: StartChatContactApiProps): Pick<ResolvedProps, 'perIpRate
 
   const limit = wholeNumber('perIpRateLimit', perIpRateLimit, 0, LIMITS.perIpRateLimit.min, LIMITS.perIpRateLimit.max);
   const window = perIpRateLimitWindow ?? DEFAULTS.perIpRateLimitWindow;
-  const windowSeconds = window.toSeconds();
+  const windowSeconds = window.toSeconds({ integral: false });
   if (known(windowSeconds) && !(LIMITS.perIpRateLimitWindowSeconds as readonly number[]).includes(windowSeconds)) {
     throw invalidProp('perIpRateLimitWindow', window, 'must be 1, 2, 5 or 10 minutes, the windows AWS WAF offers');
   }

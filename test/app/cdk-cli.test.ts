@@ -283,10 +283,10 @@ describe('mistakes fail at synth with their message alone, before the handler is
       'StartChatContactApi: identity.issuer must be the https URL the tokens carry in "iss"',
     ],
     [
-      'a value aws-cdk-lib itself refuses',
+      'a window that is not a whole number of seconds',
       ['-c', 'perIpRateLimit=100', '-c', 'perIpRateLimitWindowMinutes=0.001'],
       {},
-      "'0.001 minutes' cannot be converted into a whole number of seconds",
+      'StartChatContactApi: perIpRateLimitWindow must be 1, 2, 5 or 10 minutes',
     ],
   ])('%s', async (_name, args, context, message) => {
     // Arrange: a clone with no bundle yet.

@@ -279,6 +279,11 @@ describe('refuses bad props, naming them', () => {
       /identity.clockTolerance must be a whole number of seconds from 0 to 300/,
     ],
     [
+      'a clock tolerance that is not a whole number of seconds',
+      () => ChatIdentity.oidc({ ...OIDC, clockTolerance: Duration.seconds(1.5) }),
+      /identity.clockTolerance must be a whole number of seconds from 0 to 300/,
+    ],
+    [
       'Cognito without an app client',
       (s) =>
         ChatIdentity.cognito({

@@ -530,6 +530,11 @@ describe('refuses', () => {
       /alarmOptions\.latency\.period must be whole minutes .*\(got 1 minute 30 seconds\)/,
     ],
     [
+      'a period that is not a whole number of seconds',
+      { alarmOptions: { latency: { period: Duration.seconds(60.5) } } },
+      /alarmOptions\.latency\.period must be whole minutes/,
+    ],
+    [
       'zero evaluation periods',
       { alarmOptions: { internalErrors: { evaluationPeriods: 0 } } },
       /alarmOptions\.internalErrors\.evaluationPeriods must be a whole number of 1 or more \(got 0\)/,

@@ -147,6 +147,11 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     /retryBudget must be from 1 to 29 seconds .*\(got 30 seconds\)/,
   ],
   [
+    'a retry budget that is not a whole number of milliseconds',
+    { retryBudget: Duration.millis(1500.5) },
+    /retryBudget must be from 1 to 29 seconds in whole milliseconds .*\(got 1 second 500\.5 millis\)/,
+  ],
+  [
     'a path with a path parameter',
     { path: 'chat/{id}' },
     /path must be segments of letters, digits, ".", "_" and "-" separated by "\/".*\(got "chat\/\{id\}"\)/,
@@ -217,6 +222,11 @@ const cases: Array<[string, PropsChange, RegExp]> = [
     'a per-IP window AWS WAF does not offer',
     { perIpRateLimit: 100, perIpRateLimitWindow: Duration.minutes(3) },
     /perIpRateLimitWindow must be 1, 2, 5 or 10 minutes, the windows AWS WAF offers \(got 3 minutes\)/,
+  ],
+  [
+    'a per-IP window that is not a whole number of seconds',
+    { perIpRateLimit: 100, perIpRateLimitWindow: Duration.minutes(0.001) },
+    /perIpRateLimitWindow must be 1, 2, 5 or 10 minutes, the windows AWS WAF offers \(got 60 millis\)/,
   ],
   [
     'an unknown log level',
