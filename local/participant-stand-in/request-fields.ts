@@ -3,22 +3,16 @@
  * them throws a ValidationException naming it.
  */
 import { isPlainObject } from '../../lambda/is-plain-object.ts';
+import { codePointLength } from '../../lambda/request-schema.ts';
 import { invalidField } from './protocol-errors.ts';
 
 export type Body = Readonly<Record<string, unknown>>;
-
-/** Length in Unicode code points, as the API's models count characters. */
-function chars(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
 
 export function optionalString(body: Body, field: string, max: number, label = field, min = 1): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalidField(label, 'must be a string');
-  const length = chars(value);
+  const length = codePointLength(value);
   if (length < min || length > max) throw invalidField(label, `must be ${min}-${max} characters (got ${length})`);
   return value;
 }

@@ -7,6 +7,7 @@
  *
  * It steps aside when the chat ends or when the agent console takes the chat over.
  */
+import { INTERACTIVE_RESPONSE } from '../../lambda/request-schema.ts';
 import type { ChatContact, ChatListener, ChatStore, Participant } from '../participant-stand-in/chat-store.ts';
 import type { Item } from '../participant-stand-in/items.ts';
 import { type AgentMessage, type AgentScript, fillPlaceholders } from './agent-script.ts';
@@ -25,8 +26,6 @@ interface AgentState {
   /** Customer messages sent before the agent was there to answer (the InitialMessage). */
   readonly waiting: Item[];
 }
-
-const INTERACTIVE_RESPONSE = 'application/vnd.amazonaws.connect.message.interactive.response';
 
 /** The text of a customer's message to match and quote: a list picker's choice is its title. */
 function textOf(item: Item): string {
