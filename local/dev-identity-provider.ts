@@ -16,8 +16,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { isPlainObject } from '../lambda/is-plain-object.ts';
 import { HANDLER_ENV, IDENTITY } from '../lib/handler-contract.ts';
 import { closeServer, listen } from './listen.ts';
+import { readBody } from './read-body.ts';
 
 export type DevIdentityKind = 'oidc' | 'shared-secret';
 
@@ -89,19 +91,13 @@ async function signingKey(alg: 'RS256' | 'ES256'): Promise<SigningKey> {
   return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 }
 
+/** A small JSON object body; anything else (too large, not JSON, not an object) reads as `{}`. */
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > 4_096) return {};
-    chunks.push(chunk as Buffer);
-  }
+  const { body, tooLarge } = await readBody(request, 4_096, 0);
+  if (tooLarge) return {};
   try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
+    return isPlainObject(parsed) ? parsed : {};
   } catch {
     return {};
   }

@@ -1,5 +1,5 @@
 /**
- * Reads a request body up to a size. Past it the bytes are read and dropped (so the client, still
+ * Reads request bodies for the local servers. `readBody` up to a size. Past it the bytes are read and dropped (so the client, still
  * sending, can read the answer) up to a further allowance, beyond which the connection is cut.
  */
 import type { IncomingMessage } from 'node:http';
@@ -20,4 +20,9 @@ export async function readBody(
     }
   }
   return { body: Buffer.concat(chunks), tooLarge: size > maxBytes };
+}
+
+/** The whole body as UTF-8 text, for the stand-ins whose callers (the AWS SDK) send small bodies. */
+export async function readText(request: IncomingMessage): Promise<string> {
+  return (await readBody(request, Number.POSITIVE_INFINITY, 0)).body.toString('utf8');
 }

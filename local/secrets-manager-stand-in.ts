@@ -11,6 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen } from './listen.ts';
+import { readText } from './read-body.ts';
 
 export const STAND_IN_ACCOUNT = '123456789012';
 
@@ -45,12 +46,6 @@ interface StoredSecret {
   readonly arn: string;
   value: string;
   versionId: string;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startSecretsManagerStandIn(
@@ -97,7 +92,7 @@ export async function startSecretsManagerStandIn(
     send(response, status, { __type: type, message });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const text = await readBody(request);
+    const text = await readText(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     if (request.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
       return sendError(response, 'UnknownOperationException', 'Only GetSecretValue is served here');

@@ -21,6 +21,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readText } from '../read-body.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** HTTP status of each error name the stand-in can send, as Amazon Connect sends them. */
@@ -160,12 +161,6 @@ const ERROR_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazonaws.conne
 
 function defaultParticipantToken(): string {
   return randomBytes(300).toString('base64url');
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -332,7 +327,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
         : request.method === 'POST' && path === '/contact/stop'
           ? 'StopContact'
           : 'Unknown';
-    const text = await readBody(request);
+    const text = await readText(request);
     if (startedIn !== epoch) return void response.destroy();
     let body: Record<string, unknown> | undefined;
     try {
