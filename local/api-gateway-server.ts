@@ -151,8 +151,6 @@ function forwardedHeaders(rawHeaders: readonly string[], sourceIp: string, port:
   return headers;
 }
 
-/** Reads the body up to `maxBytes`; past that, reads on without keeping it and reports `tooLarge`. */
-
 /** An answer to write: API Gateway's own, or the function's with its body as bytes. */
 type Answer =
   | GatewayAnswer

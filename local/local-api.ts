@@ -173,18 +173,18 @@ export async function startLocalApi(settings: LocalSettings, options: LocalApiOp
 
     // Sign-in: the local identity provider, and for the shared secret a Secrets Manager stand-in holding its key.
     let idp: DevIdentityProvider | undefined;
-    const identityEnv: Record<string, string> = {};
+    let identityHandlerEnv: Record<string, string> = {};
+    let secretsEndpoint: string | undefined;
     if (settings.identity !== undefined) {
       idp = await startDevIdentityProvider({ kind: settings.identity.kind, port: settings.identity.port });
       opened.push(idp);
-      Object.assign(identityEnv, idp.handlerEnvironment());
+      identityHandlerEnv = idp.handlerEnvironment();
       if (settings.identity.kind === 'shared-secret') {
         const secrets = await startSecretsManagerStandIn({ secrets: { [DEV_SECRET_NAME]: idp.sharedKey } });
         opened.push(secrets);
-        identityEnv.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+        secretsEndpoint = secrets.url;
       }
     }
-    const { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint, ...identityHandlerEnv } = identityEnv;
 
     // The demo page's origins are the default allowed ones. With a fixed port they are known before it
     // listens, and the API takes its port first (a second `npm start` then reports the API's port).

@@ -76,10 +76,6 @@ export class SocketHub implements ChatListener {
     this.#sweep.unref();
   }
 
-  get openSockets(): number {
-    return this.#sockets.size;
-  }
-
   /** The HTTP server's `upgrade` event, for `/websocket`. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
