@@ -4,7 +4,7 @@
  * names come from lib/handler-contract.ts, the one copy the handler reads too. Also the instance's own
  * `ConcurrentActiveChatsPercentage` from `AWS/Connect`.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -132,18 +132,6 @@ export abstract class StartChatContactApiMetrics extends Construct {
       ...props,
     });
   }
-}
-
-/**
- * Whether a stack can alarm on the instance's own metrics: the instance is in the stack's account and
- * region. True for an instance given by ID (the function calls Connect where it runs); for an ARN, only when
- * the stack's account and region are known at synth (not an environment-agnostic stack) and are the ARN's.
- */
-export function instanceInStackEnvironment(scope: Construct, target: ConnectTarget): boolean {
-  if (target.regionFromArn === undefined) return true;
-  const stack = Stack.of(scope);
-  if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) return false;
-  return stack.region === target.location.region && stack.account === target.location.account;
 }
 
 /** Checks `metricsNamespace` (as the function will) and applies the default. */

@@ -27,6 +27,12 @@ export interface ConnectTarget {
   readonly location: ConnectLocation;
   /** The region named by an ARN, which the function must call; undefined when only IDs were given. */
   readonly regionFromArn: string | undefined;
+  /**
+   * Whether the instance is in the stack's account and region, so the stack can read (and alarm on) its
+   * metrics. True for an instance given by ID (the function calls Connect where it runs); for an ARN, only
+   * when the stack's account and region are known at synth and are the ARN's.
+   */
+  readonly inStackEnvironment: boolean;
 }
 
 export interface ConnectTargetProps {
@@ -136,6 +142,12 @@ export function resolveConnectTarget(scope: IConstruct, props: ConnectTargetProp
     extraContactFlowIds,
     location: location ?? { partition: stack.partition, region: stack.region, account: stack.account },
     regionFromArn: first?.region,
+    inStackEnvironment:
+      first === undefined ||
+      (!Token.isUnresolved(stack.region) &&
+        !Token.isUnresolved(stack.account) &&
+        stack.region === first.region &&
+        stack.account === first.account),
   };
 }
 

@@ -27,7 +27,7 @@ import type { Construct } from 'constructs';
 import { accessLogFormat } from './access-log-format.ts';
 import { createAlarms, type StartChatContactAlarmOptions } from './alarms.ts';
 import { ApiGatewayCloudWatchRole } from './api-gateway-cloudwatch-role.ts';
-import { instanceInStackEnvironment, StartChatContactApiMetrics } from './chat-api-metrics.ts';
+import { StartChatContactApiMetrics } from './chat-api-metrics.ts';
 import type { ChatIdentity, ChatIdentityConfig } from './chat-identity.ts';
 import { checkProps } from './check-props.ts';
 import { type ConnectTarget, contactFlowArns, contactsArn } from './connect-target.ts';
@@ -464,11 +464,14 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     this.metricsNamespace = settings.metricsNamespace;
     this.connectTarget = settings.target;
     this.handler = this.createHandler(settings, code, identity);
+    // The stage of an API this construct defines; with `restApi` its 5xx cannot be scoped to this route.
+    let stage: Stage | undefined;
     if (props.restApi === undefined) {
       const { api, accessLogGroup, webAcl } = this.createRestApi(settings);
       this.api = api;
       this.accessLogGroup = accessLogGroup;
       this.webAcl = webAcl;
+      stage = api.deploymentStage;
     } else {
       this.api = props.restApi;
     }
@@ -478,8 +481,8 @@ export class StartChatContactApi extends StartChatContactApiMetrics {
     const sources = {
       metrics: this,
       handler: this.handler,
-      stage: props.restApi === undefined ? (this.api as RestApi).deploymentStage : undefined,
-      instanceInStack: instanceInStackEnvironment(this, settings.target),
+      stage,
+      instanceInStack: settings.target.inStackEnvironment,
     };
     this.alarms = createAlarms(this, sources, alarmSettings, props.alarmTopic);
     this.dashboard = props.createDashboard
