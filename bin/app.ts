@@ -41,9 +41,10 @@ function isConfigurationError(error: unknown): error is Error {
 async function main(): Promise<void> {
   const app = new App();
   const settings = appSettingsFromContext(app.node);
+  const env = stackEnvironment(settings, process.env);
   const stack = new Stack(app, settings.stackName, {
     description: 'An HTTPS endpoint that starts Amazon Connect chats',
-    env: stackEnvironment(settings, process.env),
+    env,
   });
   const notice = await fallbackRegionNotice(settings, process.env);
   if (notice !== undefined) Annotations.of(stack).addWarningV2(FALLBACK_REGION_WARNING, notice);
@@ -58,9 +59,7 @@ async function main(): Promise<void> {
 
   // The construct's checks first, identity included, on a stack of the same environment in an app that is
   // never synthesized: a refused prop costs no bundling.
-  const check = new Stack(new App({ autoSynth: false }), 'PropsCheck', {
-    env: stackEnvironment(settings, process.env),
-  });
+  const check = new Stack(new App({ autoSynth: false }), 'PropsCheck', { env });
   checkProps(check, { ...settings.props, identity: settings.identity?.(check) });
   if (stack.bundlingRequired || !existsSync(HANDLER_BUNDLE)) await bundleHandler();
   const alarmTopic =

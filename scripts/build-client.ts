@@ -8,7 +8,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { emitDeclarations, PROJECT_ROOT } from './build-library.ts';
+import { emitDeclarations } from './build-library.ts';
+import { PROJECT_ROOT } from './bundle-handler.ts';
 
 export const CLIENT_ENTRY = join(PROJECT_ROOT, 'client', 'index.ts');
 export const CLIENT_DIR = join(PROJECT_ROOT, 'dist', 'client');

@@ -12,12 +12,12 @@
  *   TypeScript reads the declarations as CommonJS under every `module` setting, `node16` included.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { PROJECT_ROOT } from './bundle-handler.ts';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LIBRARY_DIR = join(PROJECT_ROOT, 'dist', 'lib');
 const TSCONFIG = join(PROJECT_ROOT, 'tsconfig.build.json');
 

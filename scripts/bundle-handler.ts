@@ -17,13 +17,14 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type OutputFile, type Plugin } from 'esbuild';
+import { HANDLER_FILE } from '../lib/handler-asset.ts';
 import { reachable } from './bundle-graph.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLER_ENTRY = join(PROJECT_ROOT, 'lambda', 'start-chat-contact.ts');
 export const HANDLER_ASSET_DIR = join(PROJECT_ROOT, 'assets', 'start-chat-contact');
 /** The entry file of a build, in its output directory: what Lambda's `index.handler` names. */
-export const ENTRY_FILE = 'index.mjs';
+export const ENTRY_FILE = HANDLER_FILE;
 /** Where a build's chunks go, under its output directory. */
 export const CHUNK_DIR = 'chunks';
 export const HANDLER_BUNDLE = join(HANDLER_ASSET_DIR, ENTRY_FILE);
