@@ -6,7 +6,7 @@ import type { StartChatContactCommandOutput } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ErrorBody, FeaturePermissions, StartChatResponse } from '../client/http-contract.ts';
 
-export type { ErrorBody, FeaturePermissions };
+export type { FeaturePermissions };
 
 const BASE_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',

@@ -76,8 +76,13 @@ export function isClientSegmentAttributeKey(key: string): boolean {
 /** Fields some clients always send; accepted for compatibility and checked or ignored. */
 export const TOLERATED_FIELDS = ['InstanceId', 'ConnectInstanceId', 'ContactFlowId', 'Username'] as const;
 
-const ATTRIBUTE_KEY = ATTRIBUTE_KEY_PATTERN;
-export const CONTROL_CHARACTER = /\p{Cc}/u;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** Text without control characters: the check of every text field, and of the claims that fill them. */
+export const noControlCharacters = v.check<string, string>(
+  (value) => !CONTROL_CHARACTER.test(value),
+  'must not contain control characters',
+);
 
 /** Length in Unicode code points, as the API's models count characters. */
 export function codePointLength(text: string): number {
@@ -139,7 +144,7 @@ function displayName(required: boolean) {
       const length = codePointLength(value);
       return length >= 1 && length <= LIMITS.displayNameChars;
     }, rule),
-    v.check((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters'),
+    noControlCharacters,
   );
   return required ? schema : v.optional(schema);
 }
@@ -147,7 +152,7 @@ function displayName(required: boolean) {
 function attributeKey() {
   return v.pipe(
     v.string('must be a string'),
-    v.regex(ATTRIBUTE_KEY, 'is not a valid attribute key; keys hold only letters, digits, "-" and "_"'),
+    v.regex(ATTRIBUTE_KEY_PATTERN, 'is not a valid attribute key; keys hold only letters, digits, "-" and "_"'),
     v.maxLength(LIMITS.attributeKeyChars, `attribute keys must be at most ${LIMITS.attributeKeyChars} characters`),
   );
 }
@@ -158,6 +163,19 @@ function attributeValue() {
 
 function customerId() {
   return text(1, LIMITS.customerIdChars);
+}
+
+/** `Attributes` in either accepted form: an object, or a JSON string of one; undefined for anything else. */
+export function attributesObject(value: unknown): Record<string, unknown> | undefined {
+  let parsed = value;
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      return undefined;
+    }
+  }
+  return isPlainObject(parsed) ? parsed : undefined;
 }
 
 /** Attributes: an object of string values, or a JSON string of one; keys from the deployer's allow-list. */
@@ -172,16 +190,8 @@ function attributes(policy: RequestPolicy) {
     v.pipe(
       v.unknown(),
       v.rawTransform(({ dataset, addIssue, NEVER }) => {
-        let value = dataset.value;
-        if (typeof value === 'string') {
-          try {
-            value = JSON.parse(value);
-          } catch {
-            addIssue({ message: shape });
-            return NEVER;
-          }
-        }
-        if (!isPlainObject(value)) {
+        const value = attributesObject(dataset.value);
+        if (value === undefined) {
           addIssue({ message: shape });
           return NEVER;
         }

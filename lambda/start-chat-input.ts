@@ -17,6 +17,7 @@ import type { VerifiedIdentity } from './identity/claim-mapping.ts';
 import { isPlainObject } from './is-plain-object.ts';
 import {
   attributesBytes,
+  attributesObject,
   CUSTOMER_AUTHENTICATION_KEY,
   codePointLength,
   LIMITS,
@@ -65,19 +66,6 @@ export const AUTHENTICATED = { ValueMap: { Status: { ValueString: 'AUTHENTICATED
 
 const OWNED_BY_TOKEN = 'is set from the verified identity token; do not send it';
 
-/** The body's keys of `Attributes`, in either of its accepted forms (an object, or a JSON string of one). */
-function bodyAttributeKeys(attributes: unknown): string[] {
-  let value = attributes;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return [];
-    }
-  }
-  return isPlainObject(value) ? Object.keys(value) : [];
-}
-
 /** Every field of the body that the verified token fills. */
 function ownedFieldIssues(body: Record<string, unknown>, identity: VerifiedIdentity): FieldIssue[] {
   const sent: string[] = [];
@@ -85,7 +73,7 @@ function ownedFieldIssues(body: Record<string, unknown>, identity: VerifiedIdent
   if (isPlainObject(body.ParticipantDetails) && Object.hasOwn(body.ParticipantDetails, 'DisplayName')) {
     sent.push('ParticipantDetails.DisplayName');
   }
-  for (const key of bodyAttributeKeys(body.Attributes)) sent.push(`Attributes.${key}`);
+  for (const key of Object.keys(attributesObject(body.Attributes) ?? {})) sent.push(`Attributes.${key}`);
   return sent.filter((field) => identity.ownedFields.has(field)).map((field) => ({ field, message: OWNED_BY_TOKEN }));
 }
 

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { type ClaimMapping, RESERVED_NAMES } from '../../lib/handler-contract.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { isPlainObject } from '../is-plain-object.ts';
-import { CONTROL_CHARACTER, FIELD_RULES } from '../request-schema.ts';
+import { FIELD_RULES, noControlCharacters } from '../request-schema.ts';
 
 /** What a verified token says about the customer, ready for StartChatContact. */
 export interface VerifiedIdentity {
@@ -20,11 +20,6 @@ export interface VerifiedIdentity {
   /** Body fields the token fills (paths such as `CustomerId`, `Attributes.tier`): a body may not send them. */
   readonly ownedFields: ReadonlySet<string>;
 }
-
-const noControlCharacters = v.check<string, string>(
-  (value) => !CONTROL_CHARACTER.test(value),
-  'must not contain control characters',
-);
 
 const CLAIM_RULES = {
   customerId: v.pipe(FIELD_RULES.customerId, noControlCharacters),
