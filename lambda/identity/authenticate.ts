@@ -29,11 +29,13 @@ export function createAuthenticator(
   if (settings === undefined) return async () => undefined;
   let verifier: Promise<TokenVerifier> | undefined;
   const loadVerifier = () => {
-    verifier ??= import('./verify-token.ts').then(({ createTokenVerifier }) => createTokenVerifier(settings));
-    // A failed load is tried again by the next request rather than kept.
-    verifier.catch(() => {
-      verifier = undefined;
-    });
+    if (verifier === undefined) {
+      verifier = import('./verify-token.ts').then(({ createTokenVerifier }) => createTokenVerifier(settings));
+      // A failed load is tried again by the next request rather than kept.
+      verifier.catch(() => {
+        verifier = undefined;
+      });
+    }
     return verifier;
   };
 
