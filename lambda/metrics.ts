@@ -21,11 +21,6 @@ const METRIC_OF_OUTCOME: Readonly<Record<Outcome, string>> = {
   internal_error: METRICS.outcomes.internalErrors,
 };
 
-export interface ChatMetricsOptions extends MetricsSettings {
-  /** Where each document's line goes. @default process.stdout.write */
-  readonly write?: (line: string) => void;
-}
-
 export interface PublishedRequest {
   readonly outcome: Outcome;
   /** The invoked function's name: the dimension. */
@@ -39,13 +34,11 @@ export interface PublishedRequest {
 export class ChatMetrics {
   private readonly namespace: string;
   private readonly enabled: boolean;
-  private readonly write: (line: string) => void;
   private connectAttempts = 0;
 
-  constructor(options: ChatMetricsOptions) {
-    this.namespace = options.namespace;
-    this.enabled = options.enabled;
-    this.write = options.write ?? writeToStdout;
+  constructor(settings: MetricsSettings) {
+    this.namespace = settings.namespace;
+    this.enabled = settings.enabled;
   }
 
   /** Starts a request: nothing counted yet. */
@@ -78,7 +71,7 @@ export class ChatMetrics {
   publish(request: PublishedRequest): void {
     try {
       if (!this.enabled) return;
-      this.write(
+      writeToStdout(
         emfLine({
           namespace: this.namespace,
           dimensions: { [METRICS.dimension]: request.functionName },
