@@ -296,9 +296,9 @@ const COLD_COMPARISONS = [
 ] as const;
 
 /**
- * The flash crowd's settings, and the stage set-ups it meets. Every customer posts to the chat route, which
- * gets its share of the endpoint's limits (lib/route-throttling.ts): half of them with the construct's
- * default routes, `POST /chat` and the stage root (`serveStageRoot`); all of them with `POST /chat` alone.
+ * The flash crowd's settings, and the stage set-up it meets: the construct's default routes, `POST /chat`
+ * and the stage root (`serveStageRoot`). Every customer posts to the chat route, which gets its share of
+ * the endpoint's limits (lib/route-throttling.ts). Every client meets the same set-up.
  */
 const FLASH_SHAPE = { spreadMs: 1_000, connect: CONNECT_RATE_LIMIT, modelRuns: 200 } as const;
 const FLASH_CONFIGURATIONS = [
@@ -306,7 +306,6 @@ const FLASH_CONFIGURATIONS = [
     name: 'default-routes',
     label: 'the default routes, POST /chat and the stage root',
     resources: ['/chat', '/'],
-    clients: ['client', 'no-retry', 'plain'],
   },
 ] as const;
 
@@ -334,7 +333,7 @@ async function runFlashStep(
       }),
     );
     const runs: FlashRunResult[] = [];
-    for (const client of clients.filter((c) => (configuration.clients as readonly string[]).includes(c.name))) {
+    for (const client of clients) {
       const run = await timed(`flash:${configuration.name}:${client.name}`, () =>
         runFlashCrowd({
           client,
