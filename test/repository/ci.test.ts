@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { temporaryOutdir } from '../support/construct.ts';
 import { REPOSITORY_ROOT as ROOT } from '../support/fresh-copy.ts';
+import { temporaryDirectory } from '../support/temporary-directory.ts';
 
 const CI_RUN = join(ROOT, '.ci', 'run');
 
@@ -30,8 +30,8 @@ test('the README’s first screen: install and start, then test', () => {
 
 test('.ci/run runs npm ci, then npm test, in the repository, and nothing else', async () => {
   // Arrange: a PATH with a recording npm, the shell the script asks for, and dirname (it finds the repository).
-  const bin = temporaryOutdir();
-  const log = join(temporaryOutdir(), 'npm.log');
+  const bin = temporaryDirectory();
+  const log = join(temporaryDirectory(), 'npm.log');
   writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$PWD npm $*" >> '${log}'\n`);
   chmodSync(join(bin, 'npm'), 0o755);
   for (const tool of ['bash', 'dirname']) {
@@ -41,7 +41,7 @@ test('.ci/run runs npm ci, then npm test, in the repository, and nothing else', 
 
   // Act
   const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile(CI_RUN, [], { cwd: temporaryOutdir(), env: { PATH: bin } }, (error, _stdout, stderr) =>
+    execFile(CI_RUN, [], { cwd: temporaryDirectory(), env: { PATH: bin } }, (error, _stdout, stderr) =>
       resolve({ code: error === null ? 0 : Number(error.code), stderr }),
     ),
   );

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
-import { temporaryOutdir } from '../support/construct.ts';
 import { REPOSITORY_ROOT as ROOT } from '../support/fresh-copy.ts';
+import { temporaryDirectory } from '../support/temporary-directory.ts';
 
 const GUARD = join(ROOT, 'scripts', 'check-publishable.ts');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown> & {
@@ -16,7 +16,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 /** Runs the guard as npm would, on this package.json; its exit code and stderr. */
 function runGuard(packageJson: Record<string, unknown>): Promise<{ code: number; stderr: string }> {
-  const path = join(temporaryOutdir(), 'package.json');
+  const path = join(temporaryDirectory(), 'package.json');
   writeFileSync(path, JSON.stringify(packageJson));
   return new Promise((resolve) =>
     execFile(process.execPath, [GUARD], { env: { ...process.env, npm_package_json: path } }, (error, _stdout, stderr) =>

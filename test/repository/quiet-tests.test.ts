@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { temporaryOutdir } from '../support/construct.ts';
 import { REPOSITORY_ROOT as ROOT } from '../support/fresh-copy.ts';
+import { temporaryDirectory } from '../support/temporary-directory.ts';
 
 interface JestReport {
   readonly testResults: ReadonlyArray<{
@@ -20,7 +20,7 @@ interface JestReport {
 }
 
 async function jestOnFixtures(args: string[]): Promise<{ code: number; report: JestReport }> {
-  const outputFile = join(temporaryOutdir(), 'report.json');
+  const outputFile = join(temporaryDirectory(), 'report.json');
   const code = await new Promise<number>((resolve) =>
     execFile(
       process.execPath,
@@ -65,7 +65,7 @@ function failureNaming(output: string) {
 
 describe.each([
   ['in band', ['--runInBand']],
-  ['in workers', ['--maxWorkers=2', '--cacheDirectory', temporaryOutdir()]],
+  ['in workers', ['--maxWorkers=2', '--cacheDirectory', temporaryDirectory()]],
 ])('jest %s', (_how, args) => {
   test('fails each test that prints without capturing, naming the output; passes the rest', async () => {
     // Act

@@ -1,14 +1,9 @@
 /**
  * Synthesizes stacks holding `StartChatContactApi` for template assertions and cdk-nag checks. Every app
- * writes to a temporary directory of its own, removed when the test file's tests are done (this module
- * registers that `afterAll` in each file that imports it); asset staging is off unless a test needs the
- * staged asset. Apps have the feature flags of the repository's cdk.json, as the deployable app does
+ * writes to a temporary directory of its own, removed when the test file's tests are done
+ * (test/support/temporary-directory.ts); asset staging is off unless a test needs the staged asset. Apps have the feature flags of the repository's cdk.json, as the deployable app does
  * (`featureFlags: false` for an app without any, as in a CDK app that sets none).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll } from '@jest/globals';
 import { App, Aspects, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ANNOTATIONS_IN_VALIDATION_REPORT } from 'aws-cdk-lib/cx-api';
@@ -19,6 +14,7 @@ import { StartChatContactApi, type StartChatContactApiProps } from '../../lib/in
 import { NAG_V2_METADATA_KEY, type NagV2Suppression } from '../../lib/nag-acknowledgements.ts';
 import { cdkJsonFeatureFlags } from './cdk-json.ts';
 import { FLOW_ID, INSTANCE_ID, ORIGIN } from './handler.ts';
+import { temporaryDirectory } from './temporary-directory.ts';
 
 export { FLOW_ID, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID } from './handler.ts';
 
@@ -33,17 +29,9 @@ export const REQUIRED_PROPS: StartChatContactApiProps = {
   allowedOrigins: [ORIGIN],
 };
 
-const outputDirectories: string[] = [];
-
-afterAll(() => {
-  for (const directory of outputDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
-
 /** A temporary directory for an app's cloud assembly, removed after the file's tests. */
 export function temporaryOutdir(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'chat-construct-'));
-  outputDirectories.push(directory);
-  return directory;
+  return temporaryDirectory('chat-construct-');
 }
 
 export interface Synthesized {
