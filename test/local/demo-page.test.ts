@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
+import type { LocalApi } from '../../local/local-api.ts';
 import { networkAddresses } from '../../local/network-addresses.ts';
-import { readSettings } from '../../local/settings.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -17,10 +17,7 @@ let browser: Chromium;
 const requests: AccessLogEntry[] = [];
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-    onRequest: (entry) => requests.push(entry),
-  });
+  api = await startSandboxApi({}, { onRequest: (entry) => requests.push(entry) });
   browser = await launchChromium();
 }, 30_000);
 
@@ -85,10 +82,10 @@ test('the page shows the error envelope, opened on its other origin (localhost)'
 test('the browser enforces CORS: a page on an origin the API does not allow never gets to POST', async () => {
   // Arrange: a second local API that allows only another site, so the demo page's origin is refused.
   const strictRequests: AccessLogEntry[] = [];
-  const strict = await startLocalApi(readSettings([], { PORT: '0', ALLOWED_ORIGINS: 'https://www.example.com' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-    onRequest: (entry) => strictRequests.push(entry),
-  });
+  const strict = await startSandboxApi(
+    { ALLOWED_ORIGINS: 'https://www.example.com' },
+    { onRequest: (entry) => strictRequests.push(entry) },
+  );
   const page = await browser.context.newPage();
   try {
     await page.goto(strict.demoUrl);
@@ -115,10 +112,7 @@ test('the browser enforces CORS: a page on an origin the API does not allow neve
   async () => {
     // Arrange: as a phone on the same network would open it (an insecure context: no crypto.randomUUID).
     const lanRequests: AccessLogEntry[] = [];
-    const lan = await startLocalApi(readSettings([], { PORT: '0', HOST: '0.0.0.0' }), {
-      functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-      onRequest: (entry) => lanRequests.push(entry),
-    });
+    const lan = await startSandboxApi({ HOST: '0.0.0.0' }, { onRequest: (entry) => lanRequests.push(entry) });
     const page = await browser.context.newPage();
     try {
       const { demoUrl, apiUrl } = lan.network[0]!;

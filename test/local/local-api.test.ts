@@ -4,8 +4,9 @@
  * (ports 0 instead of 3000 and 3001).
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings, STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
+import { STAND_IN_CONTACT_FLOW_ID, STAND_IN_INSTANCE_ID } from '../../local/settings.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DISALLOWED = 'https://not-allowed.example.com';
@@ -14,9 +15,7 @@ let api: LocalApi;
 let demoOrigin: string;
 
 beforeAll(async () => {
-  api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-  });
+  api = await startSandboxApi();
   demoOrigin = new URL(api.demoUrl).origin;
 }, 30_000);
 afterAll(async () => {

@@ -9,8 +9,8 @@
 import { afterEach, expect, test } from '@jest/globals';
 import type { ThrottlingLimits } from '../../lib/route-throttling.ts';
 import type { AccessLogEntry } from '../../local/api-gateway-server.ts';
-import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
-import { readSettings } from '../../local/settings.ts';
+import type { LocalApi } from '../../local/local-api.ts';
+import { startSandboxApi } from '../support/sandbox-api.ts';
 
 /** The defaults, as the README documents them for the endpoint with its two routes. */
 const DOCUMENTED_DEFAULT = { rateLimit: 10, burstLimit: 100 } as const;
@@ -34,12 +34,14 @@ interface Burst {
 /** Sends REQUESTS_PER_ROUTE requests to each chat route at once, interleaved, through a fresh local API. */
 async function burstAcrossBothRoutes(endpointRate: number, throttling?: ThrottlingLimits): Promise<Burst> {
   const log: AccessLogEntry[] = [];
-  const api = await startLocalApi(readSettings([], { PORT: '0' }), {
-    functionEnv: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
-    standIn: { ratePerSecond: false },
-    onRequest: (entry) => log.push(entry),
-    ...(throttling !== undefined && { throttling }),
-  });
+  const api = await startSandboxApi(
+    {},
+    {
+      standIn: { ratePerSecond: false },
+      onRequest: (entry) => log.push(entry),
+      ...(throttling !== undefined && { throttling }),
+    },
+  );
   apis.push(api);
   const routes = [api.apiUrl, new URL('./', api.apiUrl).href];
   const body = JSON.stringify({ ParticipantDetails: { DisplayName: 'Ada' } });

@@ -1,6 +1,7 @@
 /**
- * What `npm start` runs, for the chat sandbox's tests: free ports, a quiet function (no log lines, no
- * metrics), the given variables, and optionally a simulated agent's script and the sandbox's limits.
+ * What `npm start` runs, for the tests of the local API and the chat sandbox: free ports, a quiet function
+ * (no log lines, no metrics), the given variables, and optionally a simulated agent's script and the
+ * sandbox's limits.
  */
 import { type LocalApi, type LocalApiOptions, startLocalApi } from '../../local/local-api.ts';
 import { readSettings } from '../../local/settings.ts';
