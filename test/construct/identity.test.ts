@@ -16,6 +16,7 @@ import { NAG_REASONS } from '../../lib/nag-acknowledgements.ts';
 import {
   acknowledgements,
   buildChat,
+  logicalIdOf,
   nagFindings,
   nagV2Findings,
   onlyResource,
@@ -94,8 +95,8 @@ describe('ChatIdentity.sharedSecret', () => {
       const key = new Key(s, 'WidgetKeyKey', { enableKeyRotation: true });
       return ChatIdentity.sharedSecret({ secret: new Secret(s, 'WidgetKey', { encryptionKey: key }), widgetId: 'w' });
     });
-    const secretId = Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
-    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
+    const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret');
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key');
     const { environment, policies } = functionOf(template);
     expect(environment.IDENTITY_SECRET_ID).toEqual({ Ref: secretId });
     expect(policies.ReadIdentitySecret).toEqual([
@@ -176,8 +177,8 @@ describe('ChatIdentity.cognito', () => {
       const pool = new UserPool(stack, 'Users');
       return ChatIdentity.cognito({ userPool: pool, clients: [pool.addClient('Web')], tokenUse: CognitoTokenUse.ID });
     });
-    const poolId = Object.keys(template.findResources('AWS::Cognito::UserPool'))[0]!;
-    const clientId = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'))[0]!;
+    const poolId = logicalIdOf(template, 'AWS::Cognito::UserPool');
+    const clientId = logicalIdOf(template, 'AWS::Cognito::UserPoolClient');
     const { environment } = functionOf(template);
     expect(JSON.stringify(environment.IDENTITY_ISSUERS)).toContain(`{"Ref":"${poolId}"}`);
     expect(environment.IDENTITY_AUDIENCES).toEqual({ Ref: clientId });

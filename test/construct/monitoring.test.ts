@@ -5,7 +5,7 @@
  * tracing. Bad monitoring props are refused, one case per rule.
  */
 import { describe, expect, test } from '@jest/globals';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -25,7 +25,6 @@ import {
   REQUIRED_PROPS,
   synthChat,
   templateOf,
-  testApp,
 } from '../support/construct.ts';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
@@ -490,13 +489,6 @@ describe('tracing', () => {
 });
 
 describe('refuses', () => {
-  function construct(props: Partial<StartChatContactApiProps>): () => void {
-    return () => {
-      const stack = new Stack(testApp(), 'S');
-      new StartChatContactApi(stack, 'Chat', { ...REQUIRED_PROPS, ...props });
-    };
-  }
-
   test.each([
     [
       'a metrics namespace under AWS/',
@@ -550,6 +542,6 @@ describe('refuses', () => {
       /alarmOptions\.functionErrors\.datapointsToAlarm must be a whole number from 1 to evaluationPeriods \(3\) \(got 4\)/,
     ],
   ] as Array<[string, Partial<StartChatContactApiProps>, RegExp]>)('%s', (_name, props, message) => {
-    expect(construct(props)).toThrow(message);
+    expect(() => buildChat(props)).toThrow(message);
   });
 });

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import fc from 'fast-check';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { DEV_AUDIENCE, type DevIdentityProvider, startDevIdentityProvider } from '../../local/dev-identity-provider.ts';
-import { expectRejected, expectStarted, expectUnauthenticated, lastForwarded } from '../support/expectations.ts';
+import {
+  AUTHENTICATED,
+  expectRejected,
+  expectStarted,
+  expectUnauthenticated,
+  lastForwarded,
+} from '../support/expectations.ts';
 import { baseEnv, chatEvent, type Handler, invoke, loadHandler } from '../support/handler.ts';
 import { bearer, now } from '../support/tokens.ts';
 
@@ -140,10 +146,7 @@ describe('the body may not set what the token sets', () => {
   test('a client’s own segment attributes are kept beside the server’s', async () => {
     const h = await loadHandler(env({ ALLOW_SEGMENT_ATTRIBUTES: 'true' }));
     expectStarted(await send({}, { SegmentAttributes: { tier: { ValueString: 'x' } } }, h));
-    expect(lastForwarded(standIn).SegmentAttributes).toEqual({
-      tier: { ValueString: 'x' },
-      'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } },
-    });
+    expect(lastForwarded(standIn).SegmentAttributes).toEqual({ tier: { ValueString: 'x' }, ...AUTHENTICATED });
   });
 });
 

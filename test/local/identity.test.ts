@@ -9,9 +9,9 @@ import { TEST_CUSTOMER } from '../../local/dev-identity-provider.ts';
 import { type LocalApi, startLocalApi } from '../../local/local-api.ts';
 import { readSettings, SettingsError } from '../../local/settings.ts';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { AUTHENTICATED } from '../support/expectations.ts';
 import { QUIET_FUNCTION } from '../support/sandbox-api.ts';
-
-const AUTHENTICATED = { 'connect:CustomerAuthentication': { ValueMap: { Status: { ValueString: 'AUTHENTICATED' } } } };
+import { bearer, decode, withPayload } from '../support/tokens.ts';
 
 async function testCustomerToken(api: LocalApi): Promise<string> {
   const response = await fetch(api.identity!.tokenUrl, { method: 'POST' });
@@ -46,7 +46,7 @@ describe.each(['oidc', 'shared-secret'] as const)('with --identity=%s', (kind) =
     // Arrange
     const token = await testCustomerToken(api);
     // Act
-    const answer = await startChat(api, { Authorization: `Bearer ${token}` });
+    const answer = await startChat(api, bearer(token));
     // Assert
     expect(answer.status).toBe(200);
     const [call] = api.standIn!.startChatCalls();
@@ -65,11 +65,8 @@ describe.each(['oidc', 'shared-secret'] as const)('with --identity=%s', (kind) =
 
   test('a forged token is refused', async () => {
     const token = await testCustomerToken(api);
-    const [header, payload, signature] = token.split('.');
-    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-    const changed = Buffer.from(JSON.stringify({ ...claims, customerId: 'someone-else' })).toString('base64url');
-    const forged = `${header}.${changed}.${signature}`;
-    const answer = await startChat(api, { Authorization: `Bearer ${forged}` });
+    const forged = withPayload(token, { ...decode(token).payload, customerId: 'someone-else' });
+    const answer = await startChat(api, bearer(forged));
     expect(answer.status).toBe(401);
     expect(answer.json.error.code).toBe('UNAUTHENTICATED');
     expect(api.standIn!.startChatCalls()).toHaveLength(0);
