@@ -9,13 +9,11 @@ import { EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { appSettingsFromContext, CONTEXT_KEYS, checkContextKeys } from '../../bin/app-context.ts';
+import { readCdkJson } from '../support/cdk-json.ts';
 import { FLOW_ID, INSTANCE_ID, temporaryOutdir } from '../support/construct.ts';
 
 const REQUIRED_CONTEXT = { instanceId: INSTANCE_ID, contactFlowId: FLOW_ID, allowedOrigins: 'https://example.com' };
-const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  app: string;
-  context: Record<string, unknown>;
-};
+const CDK_JSON = readCdkJson();
 
 describe('context parsing', () => {
   function settings(context: Record<string, unknown>) {

@@ -7,11 +7,11 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { DEV_AUDIENCE, type DevIdentityProvider, startDevIdentityProvider } from '../../local/dev-identity-provider.ts';
+import { closeServer, listen } from '../../local/listen.ts';
 import {
   expectError,
   expectStarted,
@@ -219,10 +219,9 @@ describe('attacks, each 401 without calling Connect', () => {
       attackerRequests += 1;
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [attackerJwk] }));
     });
-    await new Promise<void>((resolve) => attackerServer.listen(0, '127.0.0.1', resolve));
-    attackerUrl = `http://127.0.0.1:${(attackerServer.address() as AddressInfo).port}`;
+    attackerUrl = `http://127.0.0.1:${await listen(attackerServer, 0, '127.0.0.1', 'the attacker’s key server')}`;
   });
-  afterAll(() => new Promise<void>((resolve) => attackerServer.close(() => resolve())));
+  afterAll(() => closeServer(attackerServer));
 
   const attackerSigned = (header: Record<string, unknown>, payload = claims()) =>
     new SignJWT(payload).setProtectedHeader({ alg: 'RS256', ...header }).sign(attacker.privateKey);
