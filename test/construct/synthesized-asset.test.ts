@@ -15,7 +15,12 @@ import { toApiGatewayProxyEvent } from '../../local/api-gateway-event.ts';
 import { type ConnectStandIn, startConnectStandIn } from '../../local/connect-stand-in/connect-stand-in.ts';
 import { bundleGraph } from '../../scripts/bundle-graph.ts';
 import { filesUnder } from '../../scripts/bundle-handler.ts';
-import { type BundledAnswer, type BundledRun, runBundledHandler } from '../support/bundled-handler.ts';
+import {
+  type BundledAnswer,
+  type BundledRun,
+  LOCAL_AWS_CREDENTIALS,
+  runBundledHandler,
+} from '../support/bundled-handler.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
 import { emfDocuments } from '../support/emf.ts';
 
@@ -102,9 +107,7 @@ function invokeFunctionWithOutput(events: APIGatewayProxyEvent[]): Promise<Bundl
       ...fn.environment,
       AWS_ENDPOINT_URL_CONNECT: standIn.url,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
-      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...LOCAL_AWS_CREDENTIALS,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     },
     events,

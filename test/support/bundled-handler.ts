@@ -12,12 +12,21 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 const run = promisify(execFile);
 const RUNNER = fileURLToPath(new URL('./run-bundled-handler.ts', import.meta.url));
 
+/** Dummy credentials for the function's process, and no instance metadata lookups that would hang. */
+export const LOCAL_AWS_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
+  AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
 export type BundledAnswer = APIGatewayProxyResult & { json: any };
 
 export interface BundledRun {
   readonly answers: BundledAnswer[];
-  /** What the function wrote to stdout (its log lines and metrics). */
+  /** What the function wrote to stdout (its log lines at INFO and below, and its metrics). */
   readonly stdout: string;
+  /** What it wrote to stderr (the logger's WARN and ERROR lines). */
+  readonly stderr: string;
 }
 
 export interface BundledHandlerOptions {
@@ -34,13 +43,13 @@ export async function runBundledHandler(options: BundledHandlerOptions): Promise
   const eventsFile = join(options.workDir, 'events.json');
   const resultsFile = join(options.workDir, 'results.json');
   writeFileSync(eventsFile, JSON.stringify(options.events));
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     process.execPath,
     [RUNNER, options.assetDirectory, eventsFile, resultsFile, String(options.timeoutMs)],
     { env: options.env, timeout: 60_000 },
   );
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as APIGatewayProxyResult[];
-  return { answers: results.map((result) => ({ ...result, json: JSON.parse(result.body) })), stdout };
+  return { answers: results.map((result) => ({ ...result, json: JSON.parse(result.body) })), stdout, stderr };
 }
 
 /** The answers alone. */

@@ -20,7 +20,7 @@ import {
 } from '../../local/dev-identity-provider.ts';
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in.ts';
 import { bundleGraph } from '../../scripts/bundle-graph.ts';
-import { type BundledAnswer, invokeBundledHandler } from '../support/bundled-handler.ts';
+import { type BundledAnswer, invokeBundledHandler, LOCAL_AWS_CREDENTIALS } from '../support/bundled-handler.ts';
 import { verifiedStartRequest } from '../support/expectations.ts';
 import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
 import { bearer } from '../support/tokens.ts';
@@ -37,9 +37,7 @@ function invokeBundle(env: Record<string, string>, events: APIGatewayProxyEvent[
       ...baseEnv(standIn.url),
       ...env,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTING',
-      AWS_SECRET_ACCESS_KEY: 'local-testing-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...LOCAL_AWS_CREDENTIALS,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
     events,
