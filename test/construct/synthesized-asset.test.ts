@@ -4,8 +4,7 @@
  * stand-in. What it forwards to Connect comes from the props; what the props do not allow never reaches
  * Connect.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -23,6 +22,7 @@ import {
 } from '../support/bundled-handler.ts';
 import { buildChat, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, ORIGIN, OTHER_FLOW_ID, REGION } from '../support/construct.ts';
 import { emfDocuments } from '../support/emf.ts';
+import { temporaryDirectory } from '../support/temporary-directory.ts';
 
 interface SynthesizedFunction {
   readonly assetDirectory: string;
@@ -117,13 +117,12 @@ function invokeFunctionWithOutput(events: APIGatewayProxyEvent[]): Promise<Bundl
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'chat-asset-'));
+  workDir = temporaryDirectory('chat-asset-');
   fn = synthesizeFunction();
   standIn = await startConnectStandIn({ ratePerSecond: false });
 });
 afterAll(async () => {
   await standIn?.close();
-  rmSync(workDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   standIn.reset();

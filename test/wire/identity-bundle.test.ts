@@ -5,8 +5,7 @@
  * `import()`, works against the stand-ins over their real wire protocols. The StartChatContact request
  * carries exactly the mapped fields. With identity off a cold start loads none of that code.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -23,6 +22,7 @@ import { bundleGraph } from '../../scripts/bundle-graph.ts';
 import { type BundledAnswer, invokeBundledHandler, LOCAL_AWS_CREDENTIALS } from '../support/bundled-handler.ts';
 import { verifiedStartRequest } from '../support/expectations.ts';
 import { baseEnv, chatEvent, FLOW_ID, INSTANCE_ID } from '../support/handler.ts';
+import { temporaryDirectory } from '../support/temporary-directory.ts';
 import { bearer } from '../support/tokens.ts';
 
 let workDir: string;
@@ -63,12 +63,11 @@ function sourcesOf(file: string): string[] {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'chat-identity-bundle-'));
+  workDir = temporaryDirectory('chat-identity-bundle-');
   standIn = await startConnectStandIn({ ratePerSecond: false });
 });
 afterAll(async () => {
   await standIn?.close();
-  rmSync(workDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   standIn.reset();
