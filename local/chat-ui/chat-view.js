@@ -294,7 +294,8 @@ export function createChatView({ container, session, details, me = 'You', attach
     endButton.disabled = true;
     try {
       await session.disconnectParticipant();
-      setState('ending', 'Ending the chat…');
+      // The socket may have brought chat.ended before this answer: the chat is over then, not ending.
+      if (root.dataset.state !== 'ended') setState('ending', 'Ending the chat…');
     } catch (error) {
       showError(`Could not end the chat: ${describeError(error)}`);
       endButton.disabled = false;

@@ -211,13 +211,26 @@ test('with attachments off, the demo page offers no attach button', async () => 
 }, 30_000);
 
 test("the demo page's End chat ends the chat on both sides", async () => {
-  // Arrange
+  // Arrange: DisconnectParticipant's answer is held until the socket's chat.ended has ended the chat on the
+  // page, the order a loaded network can give them in; the page must stay ended when the answer comes.
   const { page, contactId } = await customerChat(api.demoUrl, 'Dorothy Vaughan');
   const agent = await agentOf(contactId);
+  const answerReleased = new Promise<void>((resolve) => {
+    void page.route('**/participant/disconnect', async (route) => {
+      const response = await route.fetch();
+      await page.locator('.chat[data-state="ended"]').waitFor({ timeout: 10_000 });
+      await route.fulfill({ response });
+      resolve();
+    });
+  });
 
   // Act
+  const answered = page.waitForResponse('**/participant/disconnect');
   await page.click('.chat-end');
-  await page.locator('.chat[data-state="ended"]').waitFor({ timeout: 10_000 });
+  await answerReleased;
+  await answered;
+  // The click handler's continuation after the answer: a task later at most.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
   const left = await agent.socket.waitForItem((item) => item.ContentType === `${EVENT}participant.left`);
   const ended = await agent.socket.waitForItem((item) => item.ContentType === `${EVENT}chat.ended`);
   const agentAfter = await call(api.sandbox!.url, '/participant/message', agent.connectionToken, {
@@ -226,6 +239,7 @@ test("the demo page's End chat ends the chat on both sides", async () => {
   });
 
   // Assert
+  expect(await page.locator('.chat').getAttribute('data-state')).toBe('ended');
   expect(await page.getByTestId('chat-status').textContent()).toBe('The chat has ended');
   expect(await page.getByTestId('chat-log').textContent()).toContain('Dorothy Vaughan left the chat');
   expect(await page.locator('.chat-compose textarea').isDisabled()).toBe(true);
